@@ -1,0 +1,228 @@
+"""Straight-line Python for the hot conversions: records, tuples and their leaves inlined.
+
+A plan tree walked node by node costs a Python call per node. For the message type that
+is ~60 calls per direction. ``specialise`` generates, once per plan, functions in which
+records, tuples, scalars, strings and byte lists are inlined; only variants, options,
+results and lists (whose shape depends on the value) remain calls. The generated
+functions replace the plan's generic ``lift``/``relower``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from . import _capi as c
+from .values import (
+    OFF,
+    VAL,
+    BytesPlan,
+    EnumPlan,
+    ListPlan,
+    OptionPlan,
+    Plan,
+    RecordPlan,
+    ResultPlan,
+    ScalarPlan,
+    StringPlan,
+    VariantPlan,
+)
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"M": c.MEMORY, "W": c.WORD.unpack_from, "PAIR": c.PAIR.unpack_from,
+                                      "BOOL": c.BOOL_AT.unpack_from}
+        self._ids: dict[int, str] = {}
+        self._temp = itertools.count()
+
+    def ref(self, obj: Any) -> str:
+        key = id(obj)
+        if key not in self._ids:
+            self._ids[key] = f"k{len(self._ids)}"
+            self.names[self._ids[key]] = obj
+        return self._ids[key]
+
+    def temp(self, prefix: str) -> str:
+        return f"{prefix}{next(self._temp)}"
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def function(self, name: str, params: str) -> Any:
+        source = f"def {name}({params}):\n" + "\n".join(self.lines or ["    pass"]) + "\n"
+        self.source = source
+        exec(compile(source, f"<workbench codegen {name}>", "exec"), self.names)
+        function = self.names[name]
+        function.source = source
+        return function
+
+
+def _field_reads(plan: Plan) -> tuple[int, str] | None:
+    """(offset in the value slot, struct format) of what a parent can read for this field."""
+    if isinstance(plan, ScalarPlan):
+        return OFF, plan.fmt
+    if isinstance(plan, (StringPlan, BytesPlan, EnumPlan)):
+        return OFF, "QQ"
+    if isinstance(plan, RecordPlan):
+        return OFF + 8, "Q"
+    return None
+
+
+def _leaf_expr(plan: Plan, values: list[str], addr: str, w: _Writer, indent: int) -> str:
+    """The Python expression of a field, given what the parent's struct read for it."""
+    if isinstance(plan, ScalarPlan):
+        return f"{w.ref(plan.convert_out)}({values[0]})" if plan.convert_out else values[0]
+    if isinstance(plan, StringPlan):
+        size, data = values
+        return f"M[{data}:{data}+{size}].tobytes().decode('utf-8', 'surrogatepass')"
+    if isinstance(plan, EnumPlan):
+        size, data = values
+        return f"{w.ref(plan.index)}[M[{data}:{data}+{size}].tobytes()]"
+    if isinstance(plan, BytesPlan):
+        size, data = values
+        return f"M[{data}+{OFF}:{data}+{OFF}+{size}*{VAL}:{VAL}].tobytes()"
+    if isinstance(plan, RecordPlan):
+        return _record_expr(plan, f"{values[0]}+{plan.value_at}", w, indent)
+    return f"{w.ref(plan)}.lift({addr})"
+
+
+def _record_expr(plan: RecordPlan, base_expr: str, w: _Writer, indent: int) -> str:
+    """Read every field a record can read in one struct call, then build its tuple."""
+    base = w.temp("p")
+    w.emit(indent, f"{base} = {base_expr}")
+    fmt, position, per_field = "<", 0, []
+    for i, field in enumerate(plan.fields):
+        read = _field_reads(field)
+        if read is None:
+            per_field.append([])
+            continue
+        offset, part = read
+        offset += i * plan.stride
+        fmt += f"{offset - position}x{part}" if offset > position else part
+        position = offset + c.struct.calcsize("<" + part)
+        per_field.append([w.temp("r") for _ in part])
+    names = [n for group in per_field for n in group]
+    if names:
+        w.emit(indent, f"{', '.join(names)}, = {w.ref(c.struct.Struct(fmt).unpack_from)}(M, {base})")
+    items = [_leaf_expr(f, per_field[i], f"{base}+{i * plan.stride}", w, indent)
+             for i, f in enumerate(plan.fields)]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _lift_expr(plan: Plan, addr: str, w: _Writer, indent: int) -> str:
+    if isinstance(plan, RecordPlan):
+        return _record_expr(plan, f"W(M, {addr}+{OFF + 8})[0] + {plan.value_at}", w, indent)
+    read = _field_reads(plan)
+    if read is None:
+        return f"{w.ref(plan)}.lift({addr})"
+    offset, part = read
+    names = [w.temp("r") for _ in part]
+    w.emit(indent, f"{', '.join(names)}, = {w.ref(c.struct.Struct('<' + part).unpack_from)}(M, {addr}+{offset})")
+    return _leaf_expr(plan, names, addr, w, indent)
+
+
+def _record_lift(plan: RecordPlan) -> Any:
+    w = _Writer()
+    expr = _lift_expr(plan, "a", w, 1)
+    w.emit(1, f"return {expr}")
+    return w.function("lift", "a")
+
+
+def _variant_lift(plan: VariantPlan) -> Any:
+    w = _Writer()
+    w.emit(1, f"s, d, b = {w.ref(c.struct.Struct('<QQQ').unpack_from)}(M, a+{OFF})")
+    w.emit(1, f"i = {w.ref(plan.index)}[M[d:d+s].tobytes()]")
+    for index, case in enumerate(plan.cases):
+        if case is None:
+            continue
+        w.emit(1, f"if i == {index}:")
+        w.emit(2, f"return ({index}, {_lift_expr(case, 'b', w, 2)})")
+    w.emit(1, "return (i, None)")
+    return w.function("lift", "a")
+
+
+def _option_lift(plan: OptionPlan) -> Any:
+    w = _Writer()
+    w.emit(1, f"b = W(M, a+{OFF})[0]")
+    w.emit(1, "if b == 0:")
+    w.emit(2, "return None")
+    w.emit(1, f"return {_lift_expr(plan.payload, 'b', w, 1)}")
+    return w.function("lift", "a")
+
+
+def _result_lift(plan: ResultPlan) -> Any:
+    w = _Writer()
+    w.emit(1, f"ok = BOOL(M, a+{OFF})[0]")
+    w.emit(1, f"b = W(M, a+{OFF + 8})[0]")
+    for flag, case in (("ok", plan.ok), ("not ok", plan.err)):
+        w.emit(1, f"if {flag}:")
+        w.emit(2, "if b == 0:")
+        w.emit(3, "return (ok, None)")
+        w.emit(2, f"return (ok, {_lift_expr(case, 'b', w, 2)})" if case else "return (ok, None)")
+    return w.function("lift", "a")
+
+
+def _list_lift(plan: ListPlan) -> Any:
+    w = _Writer()
+    w.emit(1, f"n, d = PAIR(M, a+{OFF})")
+    w.emit(1, f"f = {w.ref(plan.element)}.lift")
+    w.emit(1, f"return [f(d + i*{VAL}) for i in range(n)]")
+    return w.function("lift", "a")
+
+
+def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: int) -> None:
+    if isinstance(plan, RecordPlan):
+        w.emit(indent, f"if {v} is not {o} and {v} != {o}:")
+        indent += 1
+        base = w.temp("p")
+        w.emit(indent, f"{base} = W(M, {addr}+{OFF + 8})[0] + {plan.value_at}")
+        for i, field in enumerate(plan.fields):
+            fv, fo = w.temp("v"), w.temp("o")
+            w.emit(indent, f"{fv} = {v}[{i}]; {fo} = {o}[{i}]")
+            _relower_stmts(field, fv, fo, f"{base}+{i * plan.stride}", w, indent)
+        return
+    if plan.static:
+        w.emit(indent, f"if {v} is not {o} and ({v} != {o} or type({v}) is not type({o})):")
+        w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+    else:
+        w.emit(indent, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+
+
+def _record_relower(plan: RecordPlan) -> Any:
+    w = _Writer()
+    w.emit(1, f"if len(v) != {len(plan.fields)}:")
+    w.emit(2, f"raise TypeError('expected {len(plan.fields)} fields for {plan.node}, got %d' % len(v))")
+    _relower_stmts(plan, "v", "o", "a", w, 1)
+    return w.function("relower", "v, o, a")
+
+
+_LIFTS = {RecordPlan: _record_lift, VariantPlan: _variant_lift, OptionPlan: _option_lift,
+          ResultPlan: _result_lift, ListPlan: _list_lift}
+
+
+def specialise(plan: Plan) -> Plan:
+    """Replace the generic conversions of ``plan`` and its children by generated ones."""
+    for child in _children(plan):
+        specialise(child)
+    make_lift = _LIFTS.get(type(plan))
+    if make_lift is not None:
+        plan.lift = make_lift(plan)  # type: ignore[method-assign]
+    if isinstance(plan, RecordPlan):
+        plan.relower = _record_relower(plan)  # type: ignore[method-assign]
+    return plan
+
+
+def _children(plan: Plan) -> list[Plan]:
+    if isinstance(plan, RecordPlan):
+        return list(plan.fields)
+    if isinstance(plan, VariantPlan):
+        return [p for p in plan.cases if p is not None]
+    if isinstance(plan, OptionPlan):
+        return [plan.payload]
+    if isinstance(plan, ResultPlan):
+        return [p for p in (plan.ok, plan.err) if p is not None]
+    if isinstance(plan, ListPlan):
+        return [plan.element]
+    return []

@@ -1,0 +1,197 @@
+"""One running operator: a store, a sandboxed component instance, and typed calls into it.
+
+An instance that traps (deadline, memory, guest exception) is discarded and re-created,
+with its saved configuration, before the next call.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any, Callable, Sequence
+
+import wasmtime
+
+from ..errors import HostError, OperatorError, OperatorFailure, OperatorMemoryError, OperatorTimeout, OperatorTrap
+from ..messages import DataModel, Timestamp
+from ..tracebacks import SourceMap, extract_guest_traceback
+from . import _capi as c
+from .buffers import BufferTable
+from .calls import GuestCall
+from .datamodel import clock_from_wire, clock_to_wire, configuration_to_wire, message_from_wire, message_to_wire
+from .engine import deadline_ticks
+from .limits import Limits
+from .linker import build_linker
+from .module import ComponentModule
+from .services import HostServices
+from .values import build_plan
+
+_ARGS: dict[str, Callable[..., list[Any]]] = {
+    "map": lambda message: [message_to_wire(message)],
+    "filter": lambda message: [message_to_wire(message)],
+    "branch": lambda timestamp, message: [clock_to_wire(timestamp), message_to_wire(message)],
+    "accumulate": lambda staged, messages: [message_to_wire(staged), [message_to_wire(m) for m in messages]],
+    "delay": lambda message, timestamp: [message_to_wire(message), clock_to_wire(timestamp)],
+}
+_RESULTS: dict[str, Callable[[Any], Any]] = {
+    "map": message_from_wire,
+    "filter": bool,
+    "branch": bool,
+    "accumulate": message_from_wire,
+    "delay": clock_from_wire,
+}
+
+
+class OperatorInstance:
+    """Runs one operator kind of a component module inside the sandbox."""
+
+    def __init__(self, module: ComponentModule, kind: str | None = None, *, name: str | None = None,
+                 services: HostServices | None = None, limits: Limits | None = None,
+                 source_map: SourceMap | None = None):
+        self.module = module
+        self.kind = kind or module.kinds[0]
+        module.export_name(self.kind)  # fail early on an unknown kind
+        self.name = name or f"{module.name}/{self.kind}"
+        self.services = services or HostServices()
+        self.limits = limits or Limits()
+        self.source_map = source_map or SourceMap()
+        self.configuration: tuple[dict[str, str], Sequence[tuple[str, str, str]]] | None = None
+        self.instantiations = 0
+        self._store: wasmtime.Store | None = None
+        self._host_failure: BaseException | None = None
+        self._stderr: list[str] = []
+        self._partial = {"stdout": "", "stderr": ""}
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _instantiate(self) -> None:
+        store = wasmtime.Store(self.module.engine)
+        store.set_limits(memory_size=self.limits.memory)
+        wasi = wasmtime.WasiConfig()
+        wasi.stdout_custom = lambda data: self._guest_output("stdout", data)
+        wasi.stderr_custom = lambda data: self._guest_output("stderr", data)
+        store.set_wasi(wasi)
+        store.set_epoch_deadline(deadline_ticks(self.limits.deadline))
+        buffers = BufferTable()
+        buffers.context = c.context_address(store)
+        linker, self.host_calls = build_linker(self.module, self.name, self.services, buffers,
+                                               self._on_host_error)
+        try:
+            instance = linker.instantiate(store, self.module.component)
+        except wasmtime.WasmtimeError as exc:
+            raise HostError(f"cannot instantiate {self.name}: {exc}") from exc
+        self._store, self._buffers, self._context = store, buffers, buffers.context
+        self._funcs = {fn: self._export(store, instance, fn, buffers) for fn in ("init", "process")}
+        self.instantiations += 1
+
+    def _export(self, store: wasmtime.Store, instance: Any, function: str,
+                buffers: BufferTable) -> tuple[Any, GuestCall]:
+        interface = self.module.export_name(self.kind)
+        index = instance.get_export_index(store, function, instance.get_export_index(store, interface))
+        func = instance.get_func(store, index)
+        ftype = self.module.function_type(interface, function, imported=False)
+        call = GuestCall(f"{self.name}.{function}", [build_plan(p, buffers) for p in ftype.params],
+                         build_plan(ftype.result, buffers) if ftype.result else None)
+        return func, call
+
+    def close(self) -> None:
+        """Release the store, its buffers and retained arguments."""
+        if self._store is not None:
+            for _func, call in self._funcs.values():
+                call.forget()
+            self._buffers.clear()
+        self._store = None
+
+    def __enter__(self) -> OperatorInstance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- calls -----------------------------------------------------------------------------
+    def init(self, properties: dict[str, str] | None = None,
+             schemas: Sequence[tuple[str, str, str]] = ()) -> bool:
+        """Call the operator's ``init``; the configuration is replayed after a re-creation."""
+        self.configuration = (dict(properties or {}), tuple(schemas))
+        return bool(self._call("init", [configuration_to_wire(*self.configuration)], properties))
+
+    def process(self, *inputs: Any) -> Any:
+        """Call ``process`` with kind-specific Python inputs (see ``_ARGS``)."""
+        if self._store is None and self.configuration is not None:
+            self._call("init", [configuration_to_wire(*self.configuration)], None)
+        result = self._call("process", _ARGS[self.kind](*inputs), inputs)
+        if self.module.api_version != "1.0.0":
+            ok, value = result
+            if not ok:
+                raise OperatorError(OperatorFailure(self.name, "process", f"returned an error: {value[0]}",
+                                                    _describe(inputs)))
+            result = value
+        return _RESULTS[self.kind](result)
+
+    def map(self, message: DataModel) -> DataModel:
+        return self.process(message)
+
+    def filter(self, message: DataModel) -> bool:
+        return self.process(message)
+
+    def branch(self, timestamp: Timestamp, message: DataModel) -> bool:
+        return self.process(timestamp, message)
+
+    def accumulate(self, staged: DataModel, messages: Sequence[DataModel]) -> DataModel:
+        return self.process(staged, messages)
+
+    def delay(self, message: DataModel, timestamp: Timestamp) -> Timestamp:
+        return self.process(message, timestamp)
+
+    def _call(self, function: str, args: list[Any], inputs: Any) -> Any:
+        if self._store is None:
+            self._instantiate()
+        func, call = self._funcs[function]
+        self._store.set_epoch_deadline(deadline_ticks(self.limits.deadline))  # type: ignore[union-attr]
+        self._stderr.clear()
+        self._host_failure = None
+        try:
+            return call(ctypes.addressof(func._func), self._context, args)
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
+            failure = self._failure(function, exc, inputs)
+            self.close()
+            raise failure from (self._host_failure or exc)
+
+    def _failure(self, function: str, exc: Exception, inputs: Any) -> OperatorError:
+        text = str(exc)
+        guest_tb = extract_guest_traceback("".join(self._stderr), self.source_map)
+        details = {"trap": text}
+        if "interrupt" in text:
+            reason = f"exceeded its deadline of {self.limits.deadline:g} s and was interrupted"
+            return OperatorTimeout(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        if self._host_failure is not None:
+            reason = f"a host call failed: {self._host_failure}"
+            return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        if guest_tb and "MemoryError" in guest_tb:
+            reason = f"ran out of memory (limit {self.limits.memory // (1024 * 1024)} MiB)"
+            return OperatorMemoryError(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        reason = _last_line(guest_tb) if guest_tb else f"trapped: {text.splitlines()[0]}"
+        return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+
+    def _on_host_error(self, exc: BaseException) -> None:
+        self._host_failure = exc
+
+    def _guest_output(self, stream: str, data: bytes) -> None:
+        text = self._partial[stream] + data.decode("utf-8", "replace")
+        *lines, self._partial[stream] = text.split("\n")
+        if stream == "stderr":
+            self._stderr.append(data.decode("utf-8", "replace"))
+        for line in lines:
+            self.services.log(self.name, "info" if stream == "stdout" else "error", stream, line, source=stream)
+
+    def __repr__(self) -> str:
+        return f"<OperatorInstance {self.name} ({self.kind}, API {self.module.api_version})>"
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else text
+
+
+def _describe(inputs: Any) -> Any:
+    if isinstance(inputs, tuple) and len(inputs) == 1:
+        return inputs[0]
+    return inputs

@@ -1,0 +1,49 @@
+"""workbench: develop Azure IoT Operations data flow operators in Python, in Jupyter.
+
+Nothing heavy happens at import time; names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "compile_operator": "workbench.compiler",
+    "CompiledOperator": "workbench.compiler",
+    "BuildReport": "workbench.compiler",
+    "Message": "workbench.messages",
+    "RawData": "workbench.messages",
+    "Timestamp": "workbench.messages",
+    "HostServices": "workbench.host.services",
+    "StateStore": "workbench.host.state_store",
+    "Limits": "workbench.host.limits",
+    "OperatorInstance": "workbench.host.instance",
+    "ComponentModule": "workbench.host.module",
+    "NativeOperator": "workbench.native",
+    "parity": "workbench.native",
+    "WorkbenchError": "workbench.errors",
+    "CompileError": "workbench.errors",
+    "OperatorError": "workbench.errors",
+    "OperatorTrap": "workbench.errors",
+    "OperatorTimeout": "workbench.errors",
+    "OperatorMemoryError": "workbench.errors",
+    "HostError": "workbench.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

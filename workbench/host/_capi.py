@@ -88,7 +88,7 @@ def write_bytes(addr: int, data: bytes) -> None:
 
 def context_address(store: object) -> int:
     """The integer address of a store's context, stable for the store's lifetime."""
-    return ctypes.cast(store._context(), c_void_p).value  # type: ignore[attr-defined]
+    return ctypes.cast(store._context(), c_void_p).value or 0  # type: ignore[attr-defined]
 
 
 def error_message(error_ptr: int) -> str:
@@ -108,6 +108,11 @@ def take_error(error_ptr: int) -> Exception:
 error_new = _proto("wasmtime_error_new", c_void_p, c_char_p)
 linker_instance_add_func = _proto("wasmtime_component_linker_instance_add_func", c_void_p,
                                   c_void_p, c_char_p, c_size_t, c_void_p, c_void_p, c_void_p)
+
+linker_instance_add_resource = _proto("wasmtime_component_linker_instance_add_resource", c_void_p,
+                                      c_void_p, c_char_p, c_size_t, c_void_p, c_void_p, c_void_p, c_void_p)
+# Resource destructor: (data, context, rep) -> error*
+RESOURCE_DTOR = ctypes.CFUNCTYPE(c_size_t, c_void_p, c_void_p, c_uint32)
 
 # Host function callback: (data, context, func type, args, nargs, results, nresults) -> error*
 HOST_CALLBACK = ctypes.CFUNCTYPE(c_size_t, c_void_p, c_void_p, c_void_p, c_void_p, c_size_t,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import _capi as c
 from .values import VAL, Plan, clear
@@ -64,7 +65,7 @@ class GuestCall:
 
     def reset(self) -> None:
         """Free the retained arguments (after an error, or before the store goes away)."""
-        for i, last in enumerate(self._last):
+        for i in range(len(self._last)):
             clear(self._args_addr + i * VAL)
             self._last[i] = _MISSING
 
@@ -125,5 +126,17 @@ def finalize(data):  # type: ignore[no-untyped-def]
     _HOST_CALLS.pop(data or 0, None)
 
 
+@c.RESOURCE_DTOR
+def destroy(data, context, rep):  # type: ignore[no-untyped-def]
+    """A guest dropped a host resource: ``data`` keys the Python destructor."""
+    try:
+        _HOST_CALLS[data].function(rep)
+        return 0
+    except BaseException as exc:
+        _HOST_CALLS[data].on_error(exc)
+        return c.error_new(f"resource destructor failed: {exc}".encode())
+
+
 DISPATCH_ADDR = ctypes.cast(dispatch, ctypes.c_void_p).value
 FINALIZE_ADDR = ctypes.cast(finalize, ctypes.c_void_p).value
+DESTROY_ADDR = ctypes.cast(destroy, ctypes.c_void_p).value

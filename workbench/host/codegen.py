@@ -92,7 +92,8 @@ def _record_expr(plan: RecordPlan, base_expr: str, w: _Writer, indent: int) -> s
     """Read every field a record can read in one struct call, then build its tuple."""
     base = w.temp("p")
     w.emit(indent, f"{base} = {base_expr}")
-    fmt, position, per_field = "<", 0, []
+    fmt, position = "<", 0
+    per_field: list[list[str]] = []
     for i, field in enumerate(plan.fields):
         read = _field_reads(field)
         if read is None:
@@ -206,7 +207,7 @@ def specialise(plan: Plan) -> Plan:
     """Replace the generic conversions of ``plan`` and its children by generated ones."""
     for child in _children(plan):
         specialise(child)
-    make_lift = _LIFTS.get(type(plan))
+    make_lift: Any = _LIFTS.get(type(plan))
     if make_lift is not None:
         plan.lift = make_lift(plan)  # type: ignore[method-assign]
     if isinstance(plan, RecordPlan):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..messages import DataModel, Message, RawData, Timestamp
@@ -61,5 +62,5 @@ def clock_from_wire(wire: Any) -> Timestamp:
     return Timestamp(secs, nanos, counter, node_id)
 
 
-def configuration_to_wire(properties: dict[str, str], schemas: list[tuple[str, str, str]] = ()) -> Any:  # type: ignore[assignment]
+def configuration_to_wire(properties: dict[str, str], schemas: Sequence[tuple[str, str, str]] = ()) -> Any:
     return ([(str(k), str(v)) for k, v in properties.items()], [tuple(s) for s in schemas])

@@ -6,7 +6,8 @@ the linker registers for one WIT function.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .services import LOG_LEVELS, HostServices
 from .state_store import HybridLogicalClock, SetCondition, StateStoreFailure

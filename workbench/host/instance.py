@@ -7,7 +7,8 @@ with its saved configuration, before the next call.
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import wasmtime
 

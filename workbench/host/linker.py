@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from wasmtime import component as wc
 
 from ..errors import HostError
 from . import _capi as c
 from .buffers import BUFFER_RESOURCE_TYPE, BufferTable
-from .calls import DISPATCH_ADDR, FINALIZE_ADDR, HostCall, register
+from .calls import DESTROY_ADDR, DISPATCH_ADDR, FINALIZE_ADDR, HostCall, register
 from .imports import logger_functions, metrics_functions, state_store_functions
 from .module import ComponentModule
 from .services import HostServices
@@ -39,8 +40,7 @@ def build_linker(module: ComponentModule, operator: str, services: HostServices,
                 continue
             with root.add_instance(name) as instance:
                 if interface == "types":
-                    instance.add_resource("buffer", wc.ResourceType.host(BUFFER_RESOURCE_TYPE),
-                                          lambda _store, rep: buffers.drop(rep))
+                    _add_resource(instance, "buffer", BUFFER_RESOURCE_TYPE, buffers.drop, on_error)
                 for function, implementation in functions.items():
                     if not module.imports_function(name, function):
                         continue
@@ -62,3 +62,17 @@ def _add_function(instance: wc.LinkerInstance, module: ComponentModule, interfac
     if error:
         raise HostError(f"cannot define {interface}#{function}: {c.take_error(error)}")
     return call
+
+
+def _add_resource(instance: wc.LinkerInstance, name: str, type_id: int, destroy: Callable[[int], None],
+                  on_error: Callable[[BaseException], None]) -> None:
+    """Define a host resource whose destructor is ``destroy(rep)``, called without conversions."""
+    key = register(HostCall(f"[resource-drop]{name}", (), None, destroy, on_error))
+    resource_type = wc.ResourceType.host(type_id)
+    instance_addr = ctypes.cast(instance.ptr(), ctypes.c_void_p).value
+    type_addr = ctypes.cast(resource_type.ptr(), ctypes.c_void_p).value
+    encoded = name.encode()
+    error = c.linker_instance_add_resource(instance_addr, encoded, len(encoded), type_addr,
+                                           DESTROY_ADDR, key, FINALIZE_ADDR)
+    if error:
+        raise HostError(f"cannot define resource {name}: {c.take_error(error)}")

@@ -48,7 +48,7 @@ class ComponentModule:
         return cls(wc.Component.deserialize(shared_engine(), data), name)
 
     def serialize(self) -> bytes:
-        return self.component.serialize()
+        return bytes(self.component.serialize())
 
     @cached_property
     def imports(self) -> dict[str, object]:

@@ -8,8 +8,8 @@ metrics and state.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .state_store import StateStore
 

@@ -99,7 +99,7 @@ class StateStore:
         store.seed(_load_seed_file(Path(path)))
         return store
 
-    def seed(self, entries: Mapping[str | bytes, str | bytes]) -> None:
+    def seed(self, entries: Mapping[str, str] | Mapping[bytes, bytes] | Mapping[str | bytes, str | bytes]) -> None:
         """Write ``entries`` unconditionally, without expiry or fencing."""
         for key, value in entries.items():
             self._write(_as_bytes(key), _as_bytes(value), None, None)

@@ -6,9 +6,9 @@ import shutil
 import sys
 import tempfile
 import types
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from ..compiler.cache import cache_root
 from ..compiler.toolchain import bindings as generate_bindings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
@@ -58,6 +59,28 @@ class BindingTypes:
         return self.types.ModuleConfiguration(
             [(str(k), str(v)) for k, v in properties.items()],
             [self.types.ModuleSchema(*s) for s in schemas])
+
+    def arguments(self, kind: str, inputs: Sequence[Any]) -> tuple[Any, ...]:
+        """The ``process`` arguments of an operator kind, from workbench values."""
+        if kind in ("map", "filter"):
+            (message,) = inputs
+            return (self.data_model(message),)
+        if kind == "branch":
+            timestamp, message = inputs
+            return (self.hlc(timestamp), self.data_model(message))
+        if kind == "accumulate":
+            staged, messages = inputs
+            return (self.data_model(staged), [self.data_model(m) for m in messages])
+        message, timestamp = inputs
+        return (self.data_model(message), self.hlc(timestamp))
+
+    def result(self, kind: str, value: Any) -> Any:
+        """A ``process`` result as a workbench value; ``TypeError`` if it has the wrong type."""
+        if kind in ("map", "accumulate"):
+            return self.message(value)
+        if kind == "delay":
+            return self.timestamp(value)
+        return self.boolean(value)
 
     # -- from bindings -----------------------------------------------------------------
     def _bytes(self, value: Any) -> bytes:

@@ -26,7 +26,7 @@ def _install_logger(logger: ModuleType, operator: str, services: HostServices) -
     def log(level: Any, context: str, message: str) -> None:
         services.log(operator, level.name.lower(), context, message)
 
-    logger.log = log
+    logger.log = log  # type: ignore[attr-defined]
 
 
 def _install_metrics(metrics: ModuleType, Err: type, operator: str, services: HostServices) -> None:
@@ -36,8 +36,10 @@ def _install_metrics(metrics: ModuleType, Err: type, operator: str, services: Ho
         if error is not None:
             raise Err(metrics.MetricsError_IncompatibleType(error))
 
-    metrics.add_to_counter = lambda name, value, labels: record("counter", name, value, labels)
-    metrics.record_to_histogram = lambda name, value, labels: record("histogram", name, value, labels)
+    metrics.add_to_counter = (  # type: ignore[attr-defined]
+        lambda name, value, labels: record("counter", name, value, labels))
+    metrics.record_to_histogram = (  # type: ignore[attr-defined]
+        lambda name, value, labels: record("histogram", name, value, labels))
 
 
 def _install_state_store(imports: ModuleType, Err: type, services: HostServices) -> None:

@@ -6,8 +6,9 @@ import importlib
 import sys
 import traceback
 import types
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..compiler.bundle import OperatorSource
 from ..compiler.checks import CLASS_NAMES, check_source
@@ -66,20 +67,11 @@ class NativeOperator:
         return bool(result)
 
     def process(self, *inputs: Any) -> Any:
-        c = self.convert
-        args = {
-            "map": lambda m: (c.data_model(m),),
-            "filter": lambda m: (c.data_model(m),),
-            "branch": lambda ts, m: (c.hlc(ts), c.data_model(m)),
-            "accumulate": lambda staged, ms: (c.data_model(staged), [c.data_model(m) for m in ms]),
-            "delay": lambda m, ts: (c.data_model(m), c.hlc(ts)),
-        }[self.kind](*inputs)
+        args = self.convert.arguments(self.kind, inputs)
         # Like componentize-py, every call gets a new instance of the operator class.
         result = self._guarded("process", lambda: self.operator_class().process(*args), inputs)
-        read = {"map": c.message, "accumulate": c.message, "filter": c.boolean, "branch": c.boolean,
-                "delay": c.timestamp}[self.kind]
         try:
-            return read(result)
+            return self.convert.result(self.kind, result)
         except TypeError as exc:
             raise OperatorError(OperatorFailure(self.name, "process", f"returned the wrong type: {exc}",
                                                 _single(inputs))) from exc
@@ -110,7 +102,7 @@ class NativeOperator:
             raise OperatorError(OperatorFailure(self.name, function, f"returned an error: {detail}",
                                                 _single(inputs))) from exc
         except Exception as exc:
-            tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next))
+            tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
             raise OperatorError(OperatorFailure(self.name, function, f"{type(exc).__name__}: {exc}",
                                                 _single(inputs), tb)) from exc
 

@@ -9,7 +9,6 @@ import json
 from map_impl import exports, imports
 from map_impl.imports import types
 
-
 # componentize-py creates a new ``Map`` object for every call, so configuration that
 # init() reads must live at module level, not on ``self``.
 PRECISION = 1

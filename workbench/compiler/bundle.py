@@ -38,7 +38,8 @@ class OperatorSource:
             except OSError as exc:
                 raise CompileError(f"cannot read operator source {path}: {exc.strerror or exc}") from exc
             return cls(text, filename or str(path), path.resolve().parent, path.stem)
-        folder = Path(search_path).resolve() if search_path is not None else None
+        # Text (a notebook cell) finds its sibling modules in the working directory.
+        folder = Path(search_path if search_path is not None else Path.cwd()).resolve()
         return cls(str(source), filename or "<operator>", folder)
 
     @property

@@ -175,8 +175,11 @@ def _list_lift(plan: ListPlan) -> Any:
 
 def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: int) -> None:
     if isinstance(plan, RecordPlan):
-        w.emit(indent, f"if {v} is not {o} and {v} != {o}:")
-        indent += 1
+        w.emit(indent, f"if len({v}) != {len(plan.fields)}:")
+        w.emit(indent + 1, f"raise TypeError('expected {len(plan.fields)} fields for a record, got %d' % len({v}))")
+        if plan.static:
+            w.emit(indent, f"if {v} is not {o} and {v} != {o}:")
+            indent += 1
         base = w.temp("p")
         w.emit(indent, f"{base} = W(M, {addr}+{OFF + 8})[0] + {plan.value_at}")
         for i, field in enumerate(plan.fields):
@@ -193,8 +196,6 @@ def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: in
 
 def _record_relower(plan: RecordPlan) -> Any:
     w = _Writer()
-    w.emit(1, f"if len(v) != {len(plan.fields)}:")
-    w.emit(2, f"raise TypeError('expected {len(plan.fields)} fields for {plan.node}, got %d' % len(v))")
     _relower_stmts(plan, "v", "o", "a", w, 1)
     return w.function("relower", "v, o, a")
 

@@ -62,9 +62,16 @@ class TypeNode:
 
     @property
     def has_resource(self) -> bool:
-        if self.kind in ("own", "borrow"):
+        return self._has_kind(("own", "borrow"))
+
+    @property
+    def has_float(self) -> bool:
+        return self._has_kind(("f32", "f64"))
+
+    def _has_kind(self, kinds: tuple[str, ...]) -> bool:
+        if self.kind in kinds:
             return True
-        return any(child is not None and child.has_resource for child in self.children)
+        return any(child is not None and child._has_kind(kinds) for child in self.children)
 
     def __str__(self) -> str:
         if not self.children:
@@ -132,7 +139,9 @@ class Plan:
 
     def __init__(self, node: TypeNode):
         self.node = node
-        self.static = node.kind not in ("own", "borrow")
+        # "static": equal Python values mean equal component values, so an unchanged
+        # value can be left in place. Not so for handles (always fresh) or floats (-0.0 == 0.0).
+        self.static = not (node.has_resource or node.has_float)
 
     def lower(self, value: Any, addr: int) -> None:
         raise NotImplementedError
@@ -170,11 +179,11 @@ class ScalarPlan(Plan):
             value = self.convert_in(value)
         try:
             self.pack(MEM, addr, self.kind, value)
-        except c.struct.error as exc:
+        except (c.struct.error, OverflowError) as exc:
             raise TypeError(f"{value!r} does not fit {self.node.kind}") from exc
 
     def relower(self, value: Any, old: Any, addr: int) -> None:
-        if value != old or type(value) is not type(old):
+        if not self.static or value != old or type(value) is not type(old):
             self.lower(value, addr)
 
     def lift(self, addr: int) -> Any:
@@ -191,7 +200,18 @@ def _check_bool(value: Any) -> bool:
 def _check_char(value: Any) -> int:
     if not isinstance(value, str) or len(value) != 1:
         raise TypeError(f"expected a single character, got {value!r}")
-    return ord(value)
+    code = ord(value)
+    if 0xD800 <= code <= 0xDFFF:
+        raise TypeError(f"a lone surrogate {value!r} is not a Unicode scalar value")
+    return code
+
+
+def _utf8(value: str) -> bytes:
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TypeError(f"string {value[:40]!r} holds a lone surrogate at {exc.start}; "
+                        "component strings must be valid Unicode") from exc
 
 
 class StringPlan(Plan):
@@ -200,7 +220,7 @@ class StringPlan(Plan):
         if not isinstance(value, str):
             raise TypeError(f"expected a str, got {type(value).__name__} {value!r}")
         _KIND.pack_into(MEM, addr, c.STRING)
-        c.write_bytes(addr + OFF, value.encode("utf-8", "surrogatepass"))
+        c.write_bytes(addr + OFF, _utf8(value))
 
     def lift(self, addr: int) -> Any:
         return c.read_bytes(addr + OFF).decode("utf-8", "surrogatepass")
@@ -301,6 +321,8 @@ class RecordPlan(Plan):
             plan.lower(item, slot + self.value_at)
 
     def relower(self, value: Any, old: Any, addr: int) -> None:
+        if len(value) != len(self.fields):
+            raise TypeError(f"expected {len(self.fields)} fields for {self.node}, got {len(value)}")
         if self.static and value == old:
             return
         data = _WORD.unpack_from(MEM, addr + OFF + 8)[0] + self.value_at
@@ -322,18 +344,20 @@ class VariantPlan(Plan):
         self.cases = tuple(cases)
         self.names = tuple(n.encode() for n in node.names)
         self.index = {name: i for i, name in enumerate(self.names)}
+        self.case_static = tuple(plan is None or plan.static for plan in self.cases)
 
     def lower(self, value: Any, addr: int) -> None:
         index, payload = value
-        plan = self.cases[index]
+        plan = self.cases[_case(index, self.names)]
         _KIND.pack_into(MEM, addr, c.VARIANT)
         c.write_bytes(addr + OFF, self.names[index])
         _lower_boxed(plan, payload, addr + OFF + 16)
 
     def relower(self, value: Any, old: Any, addr: int) -> None:
-        if self.static and value == old:
+        index = _case(value[0], self.names)
+        if self.case_static[index] and value == old:
             return
-        plan = self.cases[value[0]]
+        plan = self.cases[index]
         if value[0] != old[0] or plan is None:
             clear(addr)
             self.lower(value, addr)
@@ -346,6 +370,13 @@ class VariantPlan(Plan):
         if plan is None:
             return (index, None)
         return (index, plan.lift(_WORD.unpack_from(MEM, addr + OFF + 16)[0]))
+
+
+def _case(index: Any, names: tuple[bytes, ...]) -> int:
+    if type(index) is not int or not 0 <= index < len(names):
+        raise TypeError(f"case index {index!r} is not one of 0..{len(names) - 1} "
+                        f"({', '.join(n.decode() for n in names)})")
+    return index
 
 
 def _lower_boxed(plan: Plan | None, payload: Any, pointer_at: int) -> None:
@@ -367,7 +398,7 @@ class EnumPlan(Plan):
 
     def lower(self, value: Any, addr: int) -> None:
         _KIND.pack_into(MEM, addr, c.ENUM)
-        c.write_bytes(addr + OFF, self.names[value])
+        c.write_bytes(addr + OFF, self.names[_case(value, self.names)])
 
     def lift(self, addr: int) -> Any:
         return self.index[c.read_bytes(addr + OFF)]
@@ -424,6 +455,8 @@ class FlagsPlan(Plan):
         self.names = node.names
 
     def lower(self, value: Any, addr: int) -> None:
+        if isinstance(value, (str, bytes)):
+            raise TypeError(f"flags are a set of names, got {type(value).__name__} {value!r}")
         unknown = set(value) - set(self.names)
         if unknown:
             raise TypeError(f"unknown flags {sorted(unknown)}; known: {list(self.names)}")

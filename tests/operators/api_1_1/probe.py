@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from map_impl import exports, imports
-from map_impl.imports import state_store_types, types
+from map_impl.imports import state_store, state_store_types, types
 from map_impl.types import Err
 
 CONFIG = {}
@@ -63,10 +63,10 @@ def divide(request):
 
 def state(request):
     key = request.get("key", "calls").encode()
-    current = imports.state_store.get(key, None).response
+    current = state_store.get(key, None).response
     count = int(current or b"0") + 1
     options = state_store_types.SetOptions(state_store_types.SetConditions.UNCONDITIONAL, None)
-    imports.state_store.set(key, str(count).encode(), None, None, options)
+    state_store.set(key, str(count).encode(), None, None, options)
     return count
 
 

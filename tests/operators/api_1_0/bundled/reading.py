@@ -1,9 +1,8 @@
 """AIO-style 1.0.0 map that reads the host buffer and uses the sibling module ``payload``."""
 
+import payload
 from map_impl import exports, imports
 from map_impl.imports import types
-
-import payload
 
 
 class Map(exports.Map):

@@ -1,0 +1,98 @@
+"""Shared fixtures: operator sources under ``tests/operators`` and a session build cache.
+
+Nothing is built at import time. ``compiled`` builds each distinct (source, API, kind) once
+per session, through the default user build cache (``$WORKBENCH_CACHE_DIR`` or
+``~/.cache/workbench``), so a second run of the suite is warm. The cache is never wiped.
+Tests that use ``compiled`` need componentize-py or a component: mark them ``slow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+OPERATORS = Path(__file__).parent / "operators"
+API_FOLDERS = {"1.0.0": "api_1_0", "1.1.0": "api_1_1"}
+
+
+def operator_path(relative: str) -> Path:
+    """The path of an operator source, relative to ``tests/operators``."""
+    path = OPERATORS / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"no operator source {relative!r} under {OPERATORS}")
+    return path
+
+
+def operator_text(relative: str) -> str:
+    return operator_path(relative).read_text()
+
+
+def line_of(relative: str, marker: str) -> int:
+    """The 1-based line of ``relative`` that contains ``marker`` (exactly one must)."""
+    lines = [n for n, text in enumerate(operator_text(relative).splitlines(), 1) if marker in text]
+    assert len(lines) == 1, f"marker {marker!r} found on lines {lines} of {relative}"
+    return lines[0]
+
+
+@pytest.fixture(scope="session")
+def operators_dir() -> Path:
+    return OPERATORS
+
+
+@pytest.fixture(scope="session")
+def load_operator() -> Callable[[str], str]:
+    """``load_operator("api_1_1/probe.py")`` → the source text."""
+    return operator_text
+
+
+class BuildCache:
+    """Compiled operators of this session, keyed by what changes the build."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, relative: str, api: str | None = None, kind: str | None = None, **options: Any) -> Any:
+        from workbench.compiler import compile_operator
+
+        api = api or ("1.0.0" if relative.startswith(API_FOLDERS["1.0.0"]) else "1.1.0")
+        path = operator_path(relative)
+        key = (str(path), path.read_text(), api, kind, tuple(sorted(options.items())))
+        if key not in self._built:
+            self._built[key] = compile_operator(path, kind=kind, api=api, **options)
+        return self._built[key]
+
+
+@pytest.fixture(scope="session")
+def compiled() -> BuildCache:
+    """``compiled("api_1_1/probe.py")`` → a ``CompiledOperator``, built at most once per session."""
+    return BuildCache()
+
+
+@pytest.fixture
+def multi_kind_native(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Work around a native-mode bug for modules defining several operator kinds.
+
+    ``NativeOperator.from_source(src, kind)`` generates bindings for a world of ``kind``
+    alone, so a source that also imports the other kinds' ``<kind>_impl`` modules cannot
+    be imported natively. This builds the bindings of every kind the source defines, as the
+    compiler does (see ``tests/native/test_native.py::test_native_kind_of_multi_operator_module``).
+    """
+    from workbench.compiler.checks import check_source
+    from workbench.compiler.wit import World
+    from workbench.native import operator as native_operator
+
+    real_from_source = native_operator.NativeOperator.from_source.__func__
+
+    def from_source(cls: type, source: Any, kind: str | None = None, **options: Any) -> Any:
+        src = source if isinstance(source, native_operator.OperatorSource) \
+            else native_operator.OperatorSource.load(source)
+        every_kind = check_source(src.text, src.filename).kinds
+        with monkeypatch.context() as patch:
+            patch.setattr(native_operator, "World", lambda api, kinds: World(api, every_kind))
+            return real_from_source(cls, src, kind, **options)
+
+    monkeypatch.setattr(native_operator.NativeOperator, "from_source", classmethod(from_source))
+    yield

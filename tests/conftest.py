@@ -8,7 +8,7 @@ Tests that use ``compiled`` need componentize-py or a component: mark them ``slo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def load_operator() -> Callable[[str], str]:
     return operator_text
 
 
-class BuildCache:
+class SessionBuilds:
     """Compiled operators of this session, keyed by what changes the build."""
 
     def __init__(self) -> None:
@@ -66,33 +66,6 @@ class BuildCache:
 
 
 @pytest.fixture(scope="session")
-def compiled() -> BuildCache:
+def compiled() -> SessionBuilds:
     """``compiled("api_1_1/probe.py")`` → a ``CompiledOperator``, built at most once per session."""
-    return BuildCache()
-
-
-@pytest.fixture
-def multi_kind_native(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Work around a native-mode bug for modules defining several operator kinds.
-
-    ``NativeOperator.from_source(src, kind)`` generates bindings for a world of ``kind``
-    alone, so a source that also imports the other kinds' ``<kind>_impl`` modules cannot
-    be imported natively. This builds the bindings of every kind the source defines, as the
-    compiler does (see ``tests/native/test_native.py::test_native_kind_of_multi_operator_module``).
-    """
-    from workbench.compiler.checks import check_source
-    from workbench.compiler.wit import World
-    from workbench.native import operator as native_operator
-
-    real_from_source = native_operator.NativeOperator.from_source.__func__
-
-    def from_source(cls: type, source: Any, kind: str | None = None, **options: Any) -> Any:
-        src = source if isinstance(source, native_operator.OperatorSource) \
-            else native_operator.OperatorSource.load(source)
-        every_kind = check_source(src.text, src.filename).kinds
-        with monkeypatch.context() as patch:
-            patch.setattr(native_operator, "World", lambda api, kinds: World(api, every_kind))
-            return real_from_source(cls, src, kind, **options)
-
-    monkeypatch.setattr(native_operator.NativeOperator, "from_source", classmethod(from_source))
-    yield
+    return SessionBuilds()

@@ -9,12 +9,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import line_of, operator_path
-from workbench.compiler import compile_operator
+from workbench.compiler import CompiledOperator, compile_operator
 from workbench.compiler.bundle import OperatorSource, make_bundle
 from workbench.compiler.cache import BuildCache
 from workbench.compiler.report import AIO_INTERFACES, unsupported_imports
@@ -22,6 +23,7 @@ from workbench.compiler.wit import KINDS, World
 from workbench.errors import CompileError, HostError, OperatorError, OperatorTrap
 from workbench.messages import Message, RawData, Timestamp
 from workbench.native import parity
+from workbench.tracebacks import SourceMap
 
 PACKAGES = {"1.0.0": "tinykube-graph:processor", "1.1.0": "wasm-graph:processor"}
 ALL_KINDS = {"1.0.0": "api_1_0/all_kinds.py", "1.1.0": "api_1_1/all_kinds.py"}
@@ -49,11 +51,12 @@ def no_componentize(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
 
 
 @pytest.fixture
-def build_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+def build_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., str]:
     """``key_of(path, api)``: the cache key ``compile_operator`` computes, without building."""
     keys: list[str] = []
 
-    def stop(bundle, world, cache, key, src, source_map):  # noqa: ANN001 - mirrors build._build
+    def stop(*args: object) -> None:  # replaces build._build(bundle, world, cache, key, src, source_map)
+        key = str(args[3])
         keys.append(key)
         raise BuildStopped(key)
 
@@ -110,7 +113,7 @@ def test_bundle_of_multi_operator_module_has_binding_aliases() -> None:
     assert sorted(bundle.files) == sorted(["all_kinds.py"] + [f"{k}_impl/__init__.py" for k in KINDS])
 
 
-def test_cache_key_tracks_bundled_siblings(build_keys, tmp_path: Path) -> None:
+def test_cache_key_tracks_bundled_siblings(build_keys: Callable[..., str], tmp_path: Path) -> None:
     reading = copy_bundled(tmp_path)
     folder = reading.parent
     original = build_keys(reading)
@@ -132,7 +135,7 @@ def test_cache_key_tracks_bundled_siblings(build_keys, tmp_path: Path) -> None:
     assert build_keys(reading, api="1.1.0") != changed_package
 
 
-def test_cache_key_tracks_the_operator_source(build_keys, tmp_path: Path) -> None:
+def test_cache_key_tracks_the_operator_source(build_keys: Callable[..., str], tmp_path: Path) -> None:
     reading = copy_bundled(tmp_path)
     original = build_keys(reading)
     reading.write_text(reading.read_text() + "\n# a comment is a change too\n")
@@ -252,7 +255,7 @@ EXPECTED = {
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["1.0.0", "1.1.0"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_wasm_and_native_agree(compiled, multi_kind_native, api: str, kind: str) -> None:
+def test_every_kind_wasm_and_native_agree(compiled, api: str, kind: str) -> None:
     op = compiled(ALL_KINDS[api], api=api)
     report = parity(op, *_inputs(kind, READING), kind=kind, config={"factor": "3"})
     assert report.same, str(report)
@@ -262,7 +265,7 @@ def test_every_kind_wasm_and_native_agree(compiled, multi_kind_native, api: str,
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["1.0.0", "1.1.0"])
 @pytest.mark.parametrize("kind", ["filter", "branch"])
-def test_every_kind_false_outcomes_agree(compiled, multi_kind_native, api: str, kind: str) -> None:
+def test_every_kind_false_outcomes_agree(compiled, api: str, kind: str) -> None:
     op = compiled(ALL_KINDS[api], api=api)
     low = Message.of({"value": -1}, "plant/line-1", timestamp=Timestamp(1, 0, 0, "calm"))
     report = parity(op, *_inputs(kind, low), kind=kind)
@@ -273,7 +276,7 @@ def test_every_kind_false_outcomes_agree(compiled, multi_kind_native, api: str, 
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["1.0.0", "1.1.0"])
 @pytest.mark.parametrize("kind", ["map", "filter", "branch", "accumulate"])
-def test_bad_input_fails_in_both_modes(compiled, multi_kind_native, api: str, kind: str) -> None:
+def test_bad_input_fails_in_both_modes(compiled, api: str, kind: str) -> None:
     op = compiled(ALL_KINDS[api], api=api)
     report = parity(op, *_inputs(kind, READING.with_payload(b"not json")), kind=kind)
     assert report.same, str(report)
@@ -290,7 +293,7 @@ def test_bad_input_fails_in_both_modes(compiled, multi_kind_native, api: str, ki
 
 @pytest.mark.slow
 @pytest.mark.parametrize("api", ["1.0.0", "1.1.0"])
-def test_logs_and_metrics_agree_between_modes(compiled, multi_kind_native, api: str) -> None:
+def test_logs_and_metrics_agree_between_modes(compiled, api: str) -> None:
     from workbench.host.services import HostServices
 
     op = compiled(ALL_KINDS[api], api=api)
@@ -319,7 +322,7 @@ def test_raw_data_through_wasm(compiled) -> None:
 
 
 @pytest.mark.slow
-def test_bundled_sibling_modules_and_host_buffers(compiled, multi_kind_native) -> None:
+def test_bundled_sibling_modules_and_host_buffers(compiled) -> None:
     op = compiled(BUNDLED, api="1.0.0")
     assert op.api == "1.0.0" and op.report.world == "map-impl"
     message = Message.of({"value": 212, "unit": "F"}, "boiler", timestamp=STAMP)
@@ -391,8 +394,6 @@ def test_top_level_raise_is_a_located_compile_error() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=CompileError, reason="compile_operator(kind=...) builds a single-kind world, so a module that "
-                                       "also imports other kinds' <kind>_impl bindings fails at pre-initialisation")
 def test_compile_one_kind_of_a_multi_operator_module() -> None:
     op = compile_operator(operator_path(ALL_KINDS["1.1.0"]), kind="filter")
     assert "filter" in op.kinds
@@ -421,22 +422,23 @@ class Map(exports.Map):
 
 
 @pytest.fixture(scope="module")
-def cell_operator():  # noqa: ANN201
+def cell_operator() -> CompiledOperator:
     """Source text (as from a notebook cell) with a search path for its sibling modules."""
     return compile_operator(CELL, filename="cell [7]", search_path=operator_path(BUNDLED).parent)
 
 
 @pytest.mark.slow
-def test_text_source_bundles_siblings_from_its_search_path(cell_operator) -> None:  # noqa: ANN001
+def test_text_source_bundles_siblings_from_its_search_path(cell_operator: CompiledOperator) -> None:
     assert cell_operator.report.name == "operator" and cell_operator.kinds == ("map",)
     with cell_operator.instantiate() as operator:
         operator.init({})
         out = operator.map(Message.of({"value": 50, "unit": "F"}))
     assert out.json() == {"codec": "payload-1", "unit": "C", "value": 10.0}
+    assert parity(cell_operator, Message.of({"value": 50, "unit": "F"})).same  # native finds the siblings too
 
 
 @pytest.mark.slow
-def test_runtime_traceback_names_the_cell_and_sibling_lines(cell_operator) -> None:  # noqa: ANN001
+def test_runtime_traceback_names_the_cell_and_sibling_lines(cell_operator: CompiledOperator) -> None:
     payload_path = operator_path(BUNDLED).parent / "payload.py"
     with cell_operator.instantiate() as operator:
         operator.init({})
@@ -466,3 +468,48 @@ def test_sibling_module_frames_are_mapped_in_file_builds(compiled) -> None:
     payload_path = operator_path(BUNDLED).parent / "payload.py"
     assert f'File "{payload_path}", line' in traceback and "in decode" in traceback
     assert info.value.failure.reason.endswith("JSONDecodeError: Expecting value: line 1 column 1 (char 0)")
+
+
+GUEST_TRACEBACK = """\
+Traceback (most recent call last):
+  File "/0/station.py", line 11, in process
+  File "/0/decoder.py", line 4, in decode
+  File "/python/json/__init__.py", line 346, in loads
+  File "/python/json/decoder.py", line 337, in decode
+json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)
+"""
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Path:
+    """An operator with a sibling module that shares its name with a stdlib file (json/decoder.py)."""
+    (tmp_path / "station.py").write_text("import decoder\nfrom map_impl import exports\n\n\nclass Map(exports.Map):\n"
+                                         "    def init(self, configuration):\n        return True\n\n"
+                                         "    def process(self, message):\n        return message\n")
+    (tmp_path / "decoder.py").write_text("import json\n\n\ndef decode(raw):\n    return json.loads(raw)\n")
+    return tmp_path / "station.py"
+
+
+def _station_source_map(station: Path) -> SourceMap:
+    from workbench.compiler.build import _source_map
+
+    src = OperatorSource.load(station)
+    return _source_map(src, make_bundle(src, World("1.1.0", ("map",))))
+
+
+def test_guest_frames_of_user_modules_are_mapped(station: Path) -> None:
+    from workbench.tracebacks import map_traceback
+
+    mapped = map_traceback(GUEST_TRACEBACK, _station_source_map(station))
+    assert f'File "{station}", line 11, in process' in mapped
+    assert f'File "{station.parent / "decoder.py"}", line 4, in decode' in mapped
+    assert 'File "/python/json/__init__.py", line 346, in loads' in mapped
+
+
+def test_stdlib_frames_are_not_mapped_to_same_named_user_modules(station: Path) -> None:
+    from workbench.tracebacks import map_traceback, user_frames
+
+    source_map = _station_source_map(station)
+    mapped = map_traceback(GUEST_TRACEBACK, source_map)
+    assert 'File "/python/json/decoder.py", line 337, in decode' in mapped
+    assert user_frames(mapped, source_map)[-1] == (str(station.parent / "decoder.py"), 4)

@@ -149,7 +149,7 @@ def test_module_state_lives_in_globals_per_operator(services: HostServices) -> N
     assert ask(second, "config") == {"who": "second"}
 
 
-def test_native_accepts_raw_data(multi_kind_native: None, services: HostServices) -> None:
+def test_native_accepts_raw_data(services: HostServices) -> None:
     op = native("api_1_1/all_kinds.py", kind="filter", services=services)
     op.init({})
     assert op.filter(RawData(b'{"value": 1}')) is True
@@ -219,9 +219,6 @@ def test_check_errors_are_raised_before_importing(tmp_path: Path) -> None:
         NativeOperator.from_source(path)
 
 
-@pytest.mark.xfail(strict=True, raises=ModuleNotFoundError,
-                   reason="NativeOperator.from_source(src, kind) generates bindings for a world of `kind` alone, "
-                          "so a module defining several kinds cannot import the other <kind>_impl modules")
 @pytest.mark.parametrize("kind", ["filter", "map"])
 def test_native_kind_of_multi_operator_module(kind: str) -> None:
     op = native("api_1_1/all_kinds.py", kind=kind)
@@ -230,7 +227,7 @@ def test_native_kind_of_multi_operator_module(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["filter", "branch", "accumulate", "delay"])
-def test_native_kind_of_multi_operator_module_with_workaround(multi_kind_native: None, kind: str) -> None:
+def test_native_selects_each_kind_of_a_multi_operator_module(kind: str) -> None:
     op = native("api_1_1/all_kinds.py", kind=kind)
     assert op.kind == kind and op.operator_class.__name__ == kind.capitalize()
     assert op.init({}) is True

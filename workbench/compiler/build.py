@@ -34,6 +34,7 @@ class CompiledOperator:
     report: BuildReport
     source_map: SourceMap
     module: ComponentModule = field(repr=False)
+    default_kind: str = ""
 
     @property
     def reference(self) -> str:
@@ -52,15 +53,18 @@ class CompiledOperator:
         """A sandboxed ``OperatorInstance`` of one of this module's operators."""
         from ..host.instance import OperatorInstance
 
+        kind = kind or self.default_kind or self.kinds[0]
         options.setdefault("source_map", self.source_map)
-        options.setdefault("name", f"{self.name}/{kind or self.kinds[0]}")
-        return OperatorInstance(self.module, kind or self.kinds[0], **options)
+        options.setdefault("name", f"{self.name}/{kind}")
+        return OperatorInstance(self.module, kind, **options)
 
     def native(self, kind: str | None = None, **options: Any):  # type: ignore[no-untyped-def]
         """The same operator class running in-process in CPython (see ``workbench.native``)."""
         from ..native import NativeOperator
 
-        return NativeOperator.from_source(self.source, kind or self.kinds[0], api=self.api, **options)
+        kind = kind or self.default_kind or self.kinds[0]
+        options.setdefault("name", f"{self.name}/{kind}")
+        return NativeOperator.from_source(self.source, kind, api=self.api, **options)
 
     def _repr_html_(self) -> str:
         return self.report._repr_html_()
@@ -77,8 +81,9 @@ def compile_operator(source: str | Path, kind: str | None = None, name: str | No
     started = time.perf_counter()
     src = OperatorSource.load(source, search_path, filename)
     summary = check_source(src.text, src.filename, kind)
-    kinds = (kind,) if kind else summary.kinds
-    world = World(api, tuple(kinds))
+    # The module exports every operator its source defines (the source may import any of
+    # their bindings); ``kind`` picks the one that is run by default.
+    world = World(api, summary.kinds)
     bundle = make_bundle(src, world)
     cache = cache or BuildCache()
     key = build_key({"files": bundle.digests(), "app": bundle.app_module, "world": world.name,
@@ -92,7 +97,8 @@ def compile_operator(source: str | Path, kind: str | None = None, name: str | No
     report = _report(module, name or src.stem or "operator", version or "1.0.0", world,
                      cache.component_path(key), elapsed, hit, key)
     return CompiledOperator(report.name, report.version, module.kinds, api, src,
-                            cache.component_path(key), report, source_map, module)
+                            cache.component_path(key), report, source_map, module,
+                            kind or summary.kinds[0])
 
 
 def _build(bundle: Bundle, world: World, cache: BuildCache, key: str, src: OperatorSource,
@@ -121,11 +127,10 @@ def _load_module(cache: BuildCache, key: str, name: str) -> ComponentModule:
 
 
 def _source_map(src: OperatorSource, bundle: Bundle) -> SourceMap:
-    modules = {bundle.app_module: (src.filename, 0)}
+    modules = {f"{bundle.app_module}.py": (src.filename, 0)}
     for rel in bundle.files:
-        stem = rel[:-3].replace("/", ".")
-        if stem != bundle.app_module and not rel.endswith("__init__.py") and src.folder is not None:
-            modules[stem.rsplit(".", 1)[-1]] = (str(src.folder / rel), 0)
+        if rel not in modules and src.folder is not None and (src.folder / rel).is_file():
+            modules[rel] = (str(src.folder / rel), 0)
     return SourceMap(modules)
 
 

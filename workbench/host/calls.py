@@ -28,8 +28,12 @@ class GuestCall:
         self.guest_seconds = 0.0
         self.calls = 0
 
-    def __call__(self, func_addr: int, context: int, args: Sequence[Any]) -> Any:
+    def __call__(self, func_addr: int, context: int, args: Sequence[Any],
+                 before: Callable[[], None] | None = None) -> Any:
+        """Lower ``args``, run ``before`` (e.g. arm the deadline), call, lift the result."""
         self._lower_args(args)
+        if before is not None:
+            before()
         started = time.perf_counter()
         error = c.func_call(func_addr, context, self._args_addr, len(self.params),
                             self._result_addr, 1 if self.result is not None else 0)

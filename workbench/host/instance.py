@@ -23,8 +23,13 @@ from .engine import deadline_ticks
 from .limits import Limits
 from .linker import build_linker
 from .module import ComponentModule
+from .output import GuestOutput
 from .services import HostServices
 from .values import build_plan
+
+# wasmtime's C API copies a list<u8> result value by value, under a fixed budget of
+# "hostcall fuel"; about this many bytes fit in one result (measured with wasmtime 50).
+MAX_RESULT_BYTES = 2_790_000
 
 _ARGS: dict[str, Callable[..., list[Any]]] = {
     "map": lambda message: [message_to_wire(message)],
@@ -33,6 +38,8 @@ _ARGS: dict[str, Callable[..., list[Any]]] = {
     "accumulate": lambda staged, messages: [message_to_wire(staged), [message_to_wire(m) for m in messages]],
     "delay": lambda message, timestamp: [message_to_wire(message), clock_to_wire(timestamp)],
 }
+_EXPECTED = {"init": "a bool", "map": "a types.DataModel", "accumulate": "a types.DataModel",
+             "filter": "a bool", "branch": "a bool", "delay": "a hybrid_logical_clock.HybridLogicalClock"}
 _RESULTS: dict[str, Callable[[Any], Any]] = {
     "map": message_from_wire,
     "filter": bool,
@@ -60,15 +67,14 @@ class OperatorInstance:
         self._store: wasmtime.Store | None = None
         self._host_failure: BaseException | None = None
         self._stderr: list[str] = []
-        self._partial = {"stdout": "", "stderr": ""}
+        self._output: GuestOutput | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def _instantiate(self) -> None:
         store = wasmtime.Store(self.module.engine)
         store.set_limits(memory_size=self.limits.memory)
         wasi = wasmtime.WasiConfig()
-        wasi.stdout_custom = lambda data: self._guest_output("stdout", data)
-        wasi.stderr_custom = lambda data: self._guest_output("stderr", data)
+        self._output = GuestOutput(wasi)
         store.set_wasi(wasi)
         store.set_epoch_deadline(deadline_ticks(self.limits.deadline))
         buffers = BufferTable()
@@ -99,6 +105,9 @@ class OperatorInstance:
             for _func, call in self._funcs.values():
                 call.forget()
             self._buffers.clear()
+        if self._output is not None:
+            self._output.close()
+            self._output = None
         self._store = None
 
     def __enter__(self) -> OperatorInstance:
@@ -146,15 +155,21 @@ class OperatorInstance:
         if self._store is None:
             self._instantiate()
         func, call = self._funcs[function]
-        self._store.set_epoch_deadline(deadline_ticks(self.limits.deadline))  # type: ignore[union-attr]
+        store = self._store
+        assert store is not None
         self._stderr.clear()
         self._host_failure = None
         try:
-            return call(ctypes.addressof(func._func), self._context, args)
+            # The deadline is armed after the arguments are lowered: it bounds the guest only.
+            return call(ctypes.addressof(func._func), self._context, args,
+                        lambda: store.set_epoch_deadline(deadline_ticks(self.limits.deadline)))
         except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
+            self._collect_output()
             failure = self._failure(function, exc, inputs)
             self.close()
             raise failure from (self._host_failure or exc)
+        finally:
+            self._collect_output()
 
     def _failure(self, function: str, exc: Exception, inputs: Any) -> OperatorError:
         text = str(exc)
@@ -166,22 +181,37 @@ class OperatorInstance:
         if self._host_failure is not None:
             reason = f"a host call failed: {self._host_failure}"
             return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        if "fuel allocated for hostcalls" in text:
+            reason = ("returned more data than wasmtime can copy out of a component in one call "
+                      f"(about {MAX_RESULT_BYTES / 2**20:.1f} MiB per call through wasmtime's C API); "
+                      "return smaller payloads")
+            return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
         if guest_tb and "MemoryError" in guest_tb:
             reason = f"ran out of memory (limit {self.limits.memory // (1024 * 1024)} MiB)"
             return OperatorMemoryError(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        if guest_tb and guest_tb.startswith("guest runtime:"):
+            reason = (f"trapped in the guest runtime ({guest_tb.removeprefix('guest runtime:').strip()}); "
+                      f"the usual cause is a {function} result of the wrong type: "
+                      f"{self.kind}.{function} must return {_EXPECTED[function if function == 'init' else self.kind]}")
+            return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
         reason = _last_line(guest_tb) if guest_tb else f"trapped: {text.splitlines()[0]}"
         return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
 
     def _on_host_error(self, exc: BaseException) -> None:
         self._host_failure = exc
 
-    def _guest_output(self, stream: str, data: bytes) -> None:
-        text = self._partial[stream] + data.decode("utf-8", "replace")
-        *lines, self._partial[stream] = text.split("\n")
-        if stream == "stderr":
-            self._stderr.append(data.decode("utf-8", "replace"))
-        for line in lines:
-            self.services.log(self.name, "info" if stream == "stdout" else "error", stream, line, source=stream)
+    def _collect_output(self) -> None:
+        """Log, line by line, what the guest printed during the call that just ended."""
+        if self._output is None:
+            return
+        for stream, text in self._output.read().items():
+            if not text:
+                continue
+            if stream == "stderr":
+                self._stderr.append(text)
+            level = "info" if stream == "stdout" else "error"
+            for line in text.rstrip("\n").split("\n"):
+                self.services.log(self.name, level, stream, line, source=stream)
 
     def __repr__(self) -> str:
         return f"<OperatorInstance {self.name} ({self.kind}, API {self.module.api_version})>"

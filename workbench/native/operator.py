@@ -40,24 +40,25 @@ class NativeOperator:
     @classmethod
     def from_source(cls, source: str | Path | OperatorSource, kind: str | None = None, *,
                     api: str = DEFAULT_API, name: str | None = None,
-                    services: HostServices | None = None, **_ignored: Any) -> NativeOperator:
-        src = source if isinstance(source, OperatorSource) else OperatorSource.load(source)
+                    services: HostServices | None = None, search_path: str | Path | None = None,
+                    filename: str | None = None) -> NativeOperator:
+        src = source if isinstance(source, OperatorSource) else OperatorSource.load(source, search_path, filename)
         summary = check_source(src.text, src.filename, kind)
-        kinds = (kind,) if kind else summary.kinds
-        world = World(api, tuple(kinds))
+        kind = kind or summary.kinds[0]
+        world = World(api, summary.kinds)  # the source may import the bindings of all its kinds
         services = services or HostServices()
-        name = name or f"{src.stem or 'operator'}/{kinds[0]}"
+        name = name or f"{src.stem or 'operator'}/{kind}"
         paths = [bindings_folder(world)] + ([src.folder] if src.folder else [])
         with isolated_imports(paths, _BINDING_NAMES | _sibling_names(src)):
             package = importlib.import_module(world.bindings_module)
-            for sub in BINDINGS_SUBMODULES + tuple(f"exports.{k}" for k in kinds):
+            for sub in BINDINGS_SUBMODULES + tuple(f"exports.{k}" for k in summary.kinds):
                 importlib.import_module(f"{world.bindings_module}.{sub}")
             for alias in world.aliases:
                 importlib.import_module(alias)
             install_host(package, name, services)
             module = _execute(src)
-        operator_class = module.__dict__[CLASS_NAMES[kinds[0]]]
-        return cls(operator_class, package, kinds[0], api, name, services, src.filename)
+        operator_class = module.__dict__[CLASS_NAMES[kind]]
+        return cls(operator_class, package, kind, api, name, services, src.filename)
 
     # -- calls -------------------------------------------------------------------------
     def init(self, properties: dict[str, str] | None = None, schemas: Sequence[Any] = ()) -> bool:

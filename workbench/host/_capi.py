@@ -105,6 +105,7 @@ def take_error(error_ptr: int) -> Exception:
 
     return WasmtimeError._from_ptr(ctypes.cast(error_ptr, ctypes.POINTER(ffi.wasmtime_error_t)))
 
+set_epoch_deadline = _proto("wasmtime_context_set_epoch_deadline", None, c_void_p, ctypes.c_uint64)
 error_new = _proto("wasmtime_error_new", c_void_p, c_char_p)
 linker_instance_add_func = _proto("wasmtime_component_linker_instance_add_func", c_void_p,
                                   c_void_p, c_char_p, c_size_t, c_void_p, c_void_p, c_void_p)

@@ -189,9 +189,32 @@ def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: in
         return
     if plan.static:
         w.emit(indent, f"if {v} is not {o} and ({v} != {o} or type({v}) is not type({o})):")
-        w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
     else:
-        w.emit(indent, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+        # Equal values may still differ underneath (a handle to mint again, -0.0 vs 0.0):
+        # skip only when this particular value holds neither.
+        w.emit(indent, f"if not (({v} is {o} or {v} == {o}) and {_exact(plan, v, w)}):")
+    w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+
+
+def _exact(plan: Plan, v: str, w: _Writer) -> str:
+    """An expression: does value ``v`` hold no handle and no float (so equality is exact)?"""
+    if plan.static:
+        return "True"
+    if isinstance(plan, VariantPlan):
+        return f"{w.ref(plan.case_static)}[{v}[0]]"
+    if isinstance(plan, OptionPlan):
+        return f"({v} is None or {_exact(plan.payload, v, w)})"
+    if isinstance(plan, ResultPlan):
+        ok = "True" if plan.ok is None else _exact(plan.ok, f"{v}[1]", w)
+        err = "True" if plan.err is None else _exact(plan.err, f"{v}[1]", w)
+        return f"(({ok}) if {v}[0] else ({err}))"
+    if isinstance(plan, RecordPlan):
+        parts = [_exact(f, f"{v}[{i}]", w) for i, f in enumerate(plan.fields) if not f.static]
+        return "(" + " and ".join(parts) + ")"
+    if isinstance(plan, ListPlan):
+        item = w.temp("e")
+        return f"all({_exact(plan.element, item, w)} for {item} in {v})"
+    return "False"
 
 
 def _record_relower(plan: RecordPlan) -> Any:

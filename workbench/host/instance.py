@@ -87,6 +87,9 @@ class OperatorInstance:
             raise HostError(f"cannot instantiate {self.name}: {exc}") from exc
         self._store, self._buffers, self._context = store, buffers, buffers.context
         self._funcs = {fn: self._export(store, instance, fn, buffers) for fn in ("init", "process")}
+        self._func_addrs = {fn: ctypes.addressof(func._func) for fn, (func, _) in self._funcs.items()}
+        context, ticks = buffers.context, deadline_ticks(self.limits.deadline)
+        self._arm_deadline = lambda: c.set_epoch_deadline(context, ticks)
         self.instantiations += 1
 
     def _export(self, store: wasmtime.Store, instance: Any, function: str,
@@ -154,15 +157,13 @@ class OperatorInstance:
     def _call(self, function: str, args: list[Any], inputs: Any) -> Any:
         if self._store is None:
             self._instantiate()
-        func, call = self._funcs[function]
-        store = self._store
-        assert store is not None
-        self._stderr.clear()
+        call = self._funcs[function][1]
+        if self._stderr:
+            self._stderr.clear()
         self._host_failure = None
         try:
             # The deadline is armed after the arguments are lowered: it bounds the guest only.
-            return call(ctypes.addressof(func._func), self._context, args,
-                        lambda: store.set_epoch_deadline(deadline_ticks(self.limits.deadline)))
+            return call(self._func_addrs[function], self._context, args, self._arm_deadline)
         except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
             self._collect_output()
             failure = self._failure(function, exc, inputs)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import _capi as c
+from .codegen import host_invoker
 from .values import VAL, Plan, clear
 
 _MISSING = object()
@@ -90,15 +91,16 @@ class HostCall:
         self.on_error = on_error
         self.seconds = 0.0
         self.calls = 0
+        # Generated: lift the arguments inline, call, lower the result. The arguments stay
+        # owned by wasmtime, which frees them after the callback.
+        self._invoke = host_invoker(list(self.params), result, function) if params or result else None
 
     def invoke(self, args_addr: int, nargs: int, results_addr: int) -> None:
         started = time.perf_counter()
-        # The arguments stay owned by wasmtime, which frees them after the callback.
-        values = [plan.lift(args_addr + i * VAL) for i, plan in enumerate(self.params)]
-        value = self.function(*values)
-        if self.result is not None:
-            c.zero(results_addr, VAL)
-            self.result.lower(value, results_addr)
+        if self._invoke is not None:
+            self._invoke(args_addr, results_addr)
+        else:
+            self.function()
         self.seconds += time.perf_counter() - started
         self.calls += 1
 

@@ -251,3 +251,19 @@ def _children(plan: Plan) -> list[Plan]:
     if isinstance(plan, ListPlan):
         return [plan.element]
     return []
+
+
+def host_invoker(params: list[Plan], result: Plan | None, function: Any) -> Any:
+    """``invoke(args_addr, results_addr)`` for a host function: lift inline, call, lower."""
+    for plan in params:
+        specialise(plan)
+    w = _Writer()
+    values = [_lift_expr(plan, f"a+{i * VAL}", w, 1) for i, plan in enumerate(params)]
+    call = f"{w.ref(function)}({', '.join(values)})"
+    if result is None:
+        w.emit(1, call)
+    else:
+        w.emit(1, f"value = {call}")
+        w.emit(1, f"{w.ref(c.zero)}(r, {VAL})")
+        w.emit(1, f"{w.ref(result)}.lower(value, r)")
+    return w.function("invoke", "a, r")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Timestamp:
+class Timestamp(NamedTuple):
     """An AIO hybrid logical clock: wall time, a counter, and the node that made it.
 
-    Ordered by (secs, nanos, counter, node_id), as the runtime orders timestamps.
+    Ordered by (secs, nanos, counter, node_id), as the runtime orders timestamps. A named
+    tuple rather than a dataclass: immutable all the same, and the engine compares
+    timestamps on every message and every frontier, which tuples do in C.
     """
 
     secs: int = 0
@@ -37,6 +38,9 @@ class Timestamp:
 
     def __str__(self) -> str:
         return f"{self.millis}:{self.counter}:{self.node_id}"
+
+    def __repr__(self) -> str:
+        return f"Timestamp(secs={self.secs}, nanos={self.nanos}, counter={self.counter}, node_id={self.node_id!r})"
 
 
 @dataclass(frozen=True)

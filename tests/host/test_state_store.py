@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.reference import AIO_REFERENCE
 from workbench.errors import StateStoreError
 from workbench.host.state_store import HybridLogicalClock, SetCondition, StateStore, StateStoreFailure
 
-AIO_SEED = Path("/work/shared/reference/aio/statestore.json")
+AIO_SEED = AIO_REFERENCE / "statestore.json"
 
 
 class FakeClock:

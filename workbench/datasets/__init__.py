@@ -1,0 +1,48 @@
+"""Seeded sample streams and input files as messages.
+
+- ``load_dataset(name, n, seed=...)``: a built-in dataset (``temperature``, ``humidity``, ``mixed``,
+  ``opcua``), generated lazily; ``list_datasets()`` describes them, ``dataset_frame`` tabulates one.
+- ``read_input(source)``: messages from a directory of payload files, .jsonl, .json, .csv or a DataFrame.
+- ``write_jsonl(messages, path)``: AIO's output format; ``write_payloads(messages, folder)``: AIO's
+  input layout.
+
+Nothing is imported until a name is used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .catalogue import DatasetInfo, dataset_frame, list_datasets, load_dataset
+    from .readers import read_input
+    from .timestamps import START_MS
+    from .writers import write_jsonl, write_payloads
+
+_EXPORTS = {
+    "load_dataset": "catalogue",
+    "list_datasets": "catalogue",
+    "dataset_frame": "catalogue",
+    "DatasetInfo": "catalogue",
+    "read_input": "readers",
+    "write_jsonl": "writers",
+    "write_payloads": "writers",
+    "START_MS": "timestamps",
+}
+
+__all__ = ["START_MS", "DatasetInfo", "dataset_frame", "list_datasets", "load_dataset", "read_input",
+           "write_jsonl", "write_payloads"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench.datasets' has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -180,4 +180,4 @@ def test_builder_helpers() -> None:
 
 def test_repr_html_shows_operations_and_connections() -> None:
     html = chain("a<b").with_connection("a<b", "sink", arm=True)._repr_html_()
-    assert "a&lt;b" in html and "<table>" in html and "True" in html
+    assert "a&lt;b" in html and "<svg" in html and ">True</text>" in html

@@ -49,6 +49,11 @@ def _within(module: types.ModuleType, roots: list[Path]) -> bool:
     return any(root == path or root in path.parents for root in roots)
 
 
+def _installed(module: types.ModuleType) -> bool:
+    file = getattr(module, "__file__", None) or ""
+    return "site-packages" in Path(file).parts or "dist-packages" in Path(file).parts
+
+
 @contextmanager
 def isolated_imports(paths: list[Path], shadowed: set[str]) -> Iterator[None]:
     """Import from ``paths`` first; afterwards forget the modules loaded from them.
@@ -59,6 +64,7 @@ def isolated_imports(paths: list[Path], shadowed: set[str]) -> Iterator[None]:
     roots = [p.resolve() for p in paths]
     saved = {name: sys.modules.pop(name) for name in list(sys.modules)
              if name.split(".")[0] in shadowed}
+    before = set(sys.modules)
     sys.path[:0] = [str(p) for p in paths]
     try:
         yield
@@ -66,7 +72,10 @@ def isolated_imports(paths: list[Path], shadowed: set[str]) -> Iterator[None]:
         for p in paths:
             if str(p) in sys.path:
                 sys.path.remove(str(p))
+        # Forget only what this import brought in from the operator's folders: never installed
+        # packages (a notebook's folder may hold a virtual environment, and numpy cannot load twice).
         for name, module in list(sys.modules.items()):
-            if name.split(".")[0] in shadowed or _within(module, roots):
+            if name not in before and (name.split(".")[0] in shadowed
+                                       or (_within(module, roots) and not _installed(module))):
                 del sys.modules[name]
         sys.modules.update(saved)

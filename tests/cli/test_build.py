@@ -1,22 +1,14 @@
-"""The ``workbench`` command line, run as ``python -m workbench.cli`` in a subprocess."""
+"""``workbench build`` and ``workbench demo``, run as ``python -m workbench.cli`` in a subprocess."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli._cli import workbench
 from tests.conftest import operator_path
-
-ROOT = Path(__file__).parents[1]
-
-
-def workbench(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
 
 
 @pytest.mark.slow

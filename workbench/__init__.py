@@ -30,7 +30,15 @@ _EXPORTS = {
     "load_graph": "workbench.dataflow.graph_yaml",
     "save_graph": "workbench.dataflow.graph_yaml",
     "load_dataset": "workbench.datasets",
+    "list_datasets": "workbench.datasets",
+    "dataset_frame": "workbench.datasets",
     "read_input": "workbench.datasets",
+    "write_jsonl": "workbench.datasets",
+    "write_report": "workbench.metrics",
+    "NativeModule": "workbench.native.module",
+    "Session": "workbench.session",
+    "session": "workbench.session",
+    "reset_session": "workbench.session",
     "GraphError": "workbench.errors",
     "DatasetError": "workbench.errors",
     "WorkbenchError": "workbench.errors",
@@ -52,6 +60,13 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext workbench``: the ``%%operator``, ``%%graph`` and ``%workbench`` magics."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
 
 
 def __dir__() -> list[str]:

@@ -296,3 +296,35 @@ def test_every_output_can_be_streamed_to_a_json_lines_file(tmp_path: Path) -> No
     written = list(read_input(target))
     assert [json.loads(m.payload) for m in written] == list(range(2, 27))
     assert written[0].timestamp == Timestamp.from_millis(100, 0, "n") and written[0].topic == "t"
+
+
+def test_on_progress_sees_growing_snapshots_and_the_run_keeps_its_graph() -> None:
+    seen: list[tuple[int, int, bool]] = []
+    graph = pipeline()
+    result = run(graph, inputs(3000), modules=modules(), mode="native", progress_every=0.0,
+                 on_progress=lambda snap: seen.append((snap.inputs, len(snap.trace), snap.finished)))
+    assert len(seen) == 3000 // 32
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen) and seen[-1][0] < 3000
+    assert all(not finished for _, _, finished in seen)
+    assert [rows for _, rows, _ in seen] == sorted(rows for _, rows, _ in seen)
+    assert result.finished and result.definition is graph and result.sources == ("source",)
+    assert "(running)" not in result._repr_html_()
+
+
+def test_stopping_the_input_early_ends_the_run_cleanly() -> None:
+    def first(n: int):  # type: ignore[no-untyped-def]
+        for i, message in enumerate(inputs(100)):
+            if i == n:
+                return
+            yield message
+
+    result = run(pipeline(), first(10), modules=modules(), mode="native")
+    assert result.inputs == 10
+    assert result.summary.set_index("operator").loc["source", "received"] == 10
+
+
+def test_run_report_and_figures_use_the_graph_that_ran(tmp_path: Path) -> None:
+    result = run(pipeline(), inputs(50), modules=modules(), mode="native")
+    assert "graph" in result.figures()
+    html = result.report(tmp_path / "report.html").read_text()
+    assert 'id="workbench-graph"' in html

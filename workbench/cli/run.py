@@ -89,7 +89,6 @@ def check_report(path: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..dataflow.record import DEFAULT_OUTPUT_LIMIT
     from ..dataflow.run import load
     from ..dataflow.run import run as run_graph
 
@@ -99,14 +98,9 @@ def run(args: argparse.Namespace) -> int:
     check_config(graph, args.config)
     if args.report:
         check_report(args.report)
-    # Every output goes to --output, so then every output is kept.
+    # Every output is written to --output as it is produced; memory keeps only the first ones.
     result = run_graph(graph, args.input, modules=modules, mode=args.mode, config=args.config,
-                       out_of_order=args.out_of_order, state=args.state,
-                       output_limit=None if args.output else DEFAULT_OUTPUT_LIMIT)
-    if args.output:
-        from ..datasets import write_jsonl
-
-        write_jsonl(result.messages(), args.output)
+                       out_of_order=args.out_of_order, state=args.state, output_path=args.output)
     if args.report:
         from ..metrics import write_report
 

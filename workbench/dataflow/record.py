@@ -29,6 +29,8 @@ import json
 from collections.abc import Callable
 from functools import cached_property
 from html import escape
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -71,8 +73,11 @@ class Run:
     """The record of one run; frames are built on first use (a run may have millions of events)."""
 
     def __init__(self, graph: str, tracer: Tracer, outputs: Outputs, counts: dict[str, dict[str, Any]],
-                 services: Any, inputs: int, late: int, seconds: float):
+                 services: Any, inputs: int, late: int, seconds: float, *, definition: Any = None,
+                 finished: bool = True):
         self.graph = graph
+        self.definition = definition  # the Graph that ran (for drawing it in reports)
+        self.finished = finished      # False for the snapshots ``on_progress`` sees during a run
         self.inputs = inputs
         self.late = late
         self.seconds = seconds
@@ -126,6 +131,23 @@ class Run:
         rows = [(_text(key), _text(value), str(version)) for key, value, version in self._services.state_store.items()]
         return pd.DataFrame(rows, columns=["key", "value", "version"])
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The names of the graph's source operations (the reference for frontier lag)."""
+        return tuple(name for name, counts in self.counts.items() if counts.get("kind") == "source")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's plotly figures, by key (see ``workbench.metrics.report.run_figures``)."""
+        from ..metrics.report import run_figures
+
+        return run_figures(self, self.definition)
+
+    def report(self, path: str | PathLike[str]) -> Path:
+        """Write a self-contained HTML report of this run to ``path`` (plotly.js inlined)."""
+        from ..metrics.report import write_report
+
+        return write_report(self, path, self.definition)
+
     def messages(self, sink: str | None = None) -> list[Message]:
         """Output messages kept in memory, in arrival order (of one sink, or of all)."""
         return [m for s, m, _ in self._outputs.kept if sink is None or s == sink]
@@ -145,7 +167,8 @@ class Run:
 
     def _repr_html_(self) -> str:
         rate = self.inputs / self.seconds if self.seconds else 0.0
-        head = (f"<b>Run of {escape(self.graph)}</b>: {self.inputs} inputs, {escape(self._outputs_text())}, "
+        state = "" if self.finished else " (running)"
+        head = (f"<b>Run of {escape(self.graph)}</b>{state}: {self.inputs} inputs, {escape(self._outputs_text())}, "
                 f"{self.late} late, {self.seconds:.3f} s ({rate:,.0f} msg/s)")
         calls = self._tracer.calls
         if calls.sampled:

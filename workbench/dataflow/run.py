@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,7 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
         state: Mapping[str, str] | str | PathLike[str] | None = None, limits: Limits | None = None,
         trace_limit: int = DEFAULT_TRACE_LIMIT, output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
         on_output: OnOutput | None = None, output_path: str | PathLike[str] | None = None,
+        on_progress: Callable[[Run], None] | None = None, progress_every: float = 0.5,
         topic: str = "input") -> Run:
     """Run ``graph`` over ``inputs`` and return the ``Run`` record.
 
@@ -152,7 +153,9 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
     ``output_limit`` outputs are kept in memory (``None``: all); ``on_output(sink, message,
     timestamp)`` sees every one, and ``output_path`` gets every one as a line of AIO's JSON lines
     output format (``workbench.datasets.write_jsonl``'s). ``trace_limit`` bounds each trace
-    record. See ``docs/semantics.md``.
+    record. ``on_progress(run)`` is called about every ``progress_every`` seconds with a snapshot
+    ``Run`` of what happened so far (``finished`` is False), for live displays. Ending the input
+    early (a generator that stops) ends the run cleanly. See ``docs/semantics.md``.
     """
     graph = load(graph)
     registry = modules if isinstance(modules, ModuleRegistry) else ModuleRegistry.of(modules)
@@ -166,17 +169,41 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
         flow = Dataflow(graph, operators, tracer, outputs, out_of_order_ns=round(out_of_order * 1e9),
                         late=late, accumulate_batch=accumulate_batch)
         started = time.perf_counter()
+        watch = _Watch(on_progress, progress_every, lambda n: Run(
+            graph.name, tracer, outputs, flow.counts(), services, n, flow.late, time.perf_counter() - started,
+            definition=graph, finished=False))
         if isinstance(inputs, Mapping):
-            count = flow.feed_sources({name: messages_from(each, topic) for name, each in inputs.items()})
+            count = flow.feed_sources({name: watch(messages_from(each, topic)) for name, each in inputs.items()})
         else:
-            count = flow.feed(messages_from(inputs, topic))
+            count = flow.feed(watch(messages_from(inputs, topic)))
         flow.finish()
         seconds = time.perf_counter() - started
     finally:
         close_operators(operators)
         if writer is not None:
             writer.close()
-    return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds)
+    return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds, definition=graph)
+
+
+class _Watch:
+    """Wraps input streams so ``on_progress`` sees a snapshot about every ``every`` seconds."""
+
+    def __init__(self, on_progress: Callable[[Run], None] | None, every: float, snapshot: Callable[[int], Run]):
+        self.on_progress, self.every, self.snapshot = on_progress, every, snapshot
+        self.seen = 0
+        self.due = time.perf_counter() + every
+
+    def __call__(self, messages: Iterable[Message]) -> Iterable[Message]:
+        return messages if self.on_progress is None else self._watched(messages)
+
+    def _watched(self, messages: Iterable[Message]) -> Iterator[Message]:
+        assert self.on_progress is not None
+        for message in messages:
+            self.seen += 1
+            if self.seen & 31 == 0 and time.perf_counter() >= self.due:
+                self.on_progress(self.snapshot(self.seen))
+                self.due = time.perf_counter() + self.every
+            yield message
 
 
 class JsonLines:

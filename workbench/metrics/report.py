@@ -37,6 +37,7 @@ TEXT_LIMIT = 200
 def run_figures(run: Run, graph: Graph | None = None) -> dict[str, go.Figure]:
     """The report's figures by key, in report order: graph (with ``graph``), latency, latency_over_time,
     throughput, frontier, frontier_lag. One time origin and one operator order (the summary's) for all."""
+    graph = graph if graph is not None else getattr(run, "definition", None)
     summary, trace, progress, fires = run.summary, run.trace, run.progress, run.fires
     origin = common_origin(*(frame[column] for frame, column in (
         (trace, "wall_start"), (progress, "wall_time"), (fires, "wall_time")) if column in frame.columns))

@@ -7,14 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import WorkbenchError
-from . import build, demo, run, test
+from . import build, demo, export, pull, push, run, test
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="workbench", description=__doc__)
     root.add_argument("--traceback", action="store_true", help="show full Python tracebacks on errors")
     commands = root.add_subparsers(dest="command", required=True)
-    for module in (build, demo, run, test):
+    for module in (build, demo, run, test, export, push, pull):
         module.register(commands)
     return root
 

@@ -76,7 +76,12 @@ class OperatorFailure:
 
 
 class OperatorError(WorkbenchError):
-    """An operator raised, returned an error, or misbehaved during a call."""
+    """An operator raised, returned an error, or misbehaved during a call.
+
+    Raised out of a run, ``run`` is the record of that run up to the failure.
+    """
+
+    run: object = None
 
     def __init__(self, failure: OperatorFailure):
         self.failure = failure

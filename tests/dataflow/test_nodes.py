@@ -58,7 +58,7 @@ def test_map_keeps_the_timestamp_and_emits_the_result() -> None:
     node.receive(msg(1, 100, 3, "a"), ts(100, 3, "a"))
     assert out.values() == [(2, 100)]
     assert out.got[0][1] == ts(100, 3, "a")
-    assert node.counts() == {"received": 1, "emitted": 1, "calls": 1}
+    assert node.counts() == {"received": 1, "emitted": 1, "calls": 1, "failed": 0}
     assert operator.calls == [(msg(1, 100, 3, "a"),)]
 
 
@@ -102,7 +102,7 @@ def test_filter_passes_or_drops_and_counts() -> None:
     for n in range(1, 7):
         node.receive(msg(n, n), ts(n))
     assert out.values() == [(1, 1), (2, 2), (4, 4), (5, 5)]
-    assert node.counts() == {"received": 6, "emitted": 4, "filtered": 2, "calls": 6}
+    assert node.counts() == {"received": 6, "emitted": 4, "filtered": 2, "calls": 6, "failed": 0}
     assert [row[5] for row in node.tracer.calls.rows] == ["passed", "passed", "filtered"] * 2
     assert balanced(node)
 
@@ -116,7 +116,7 @@ def test_branch_routes_to_the_arm_and_keeps_the_timestamp() -> None:
     assert yes.values() == [(2, 20), (4, 40)]
     assert no.values() == [(1, 10), (3, 30)]
     assert operator.calls[0][0] == ts(10)  # the branch sees (timestamp, message)
-    assert node.counts() == {"received": 4, "emitted": 4, "calls": 4, "arm_true": 2, "arm_false": 2}
+    assert node.counts() == {"received": 4, "emitted": 4, "calls": 4, "failed": 0, "arm_true": 2, "arm_false": 2}
 
 
 def test_concatenate_passes_everything_on() -> None:
@@ -211,7 +211,7 @@ def test_accumulate_folds_a_timestamp_and_emits_once_when_it_completes() -> None
     assert out.got[0][1] == ts(1000, 0, "w")
     node.advance(CLOSED)
     assert len(out.got) == 1
-    assert node.counts() == {"received": 3, "emitted": 1, "calls": 1, "folded": 3, "fired": 1, "held": 0, "open": 0}
+    assert node.counts() == {"received": 3, "emitted": 1, "calls": 1, "failed": 0, "folded": 3, "fired": 1, "held": 0, "open": 0}
     assert balanced(node)
 
 

@@ -73,7 +73,7 @@ def test_summary_accounts_for_every_input() -> None:
     result = run(pipeline(), inputs(), modules=modules(), mode="native")
     summary = result.summary.set_index("operator")
     assert list(result.summary.columns) == ["operator", "kind", "received", "emitted", "filtered", "folded", "fired",
-                                            "held", "open", "late", "dropped", "arm_true", "arm_false", "calls",
+                                            "held", "open", "late", "dropped", "failed", "arm_true", "arm_false", "calls",
                                             "busy_s", "mean_latency_us", "p99_latency_us"]
     assert summary.loc["f", ["received", "emitted", "filtered"]].tolist() == [20, 14, 6]
     assert summary.loc["b", ["arm_true", "arm_false"]].tolist() == [7, 7]

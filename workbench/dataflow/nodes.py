@@ -15,7 +15,10 @@ receives depends on the kind: ``map(message)``, ``filter(message)``,
 
 Counts (``counts()``) account for every message a node ever received, at any moment::
 
-    received + fired == emitted + filtered + folded + held + dropped
+    received + fired == emitted + filtered + folded + held + dropped + failed
+
+An operator failure goes to the run's ``FaultHandler`` (``faults``): under ``stop`` it ends the
+run, under ``skip`` and ``dead-letter`` the failing input is counted as ``failed`` and dropped.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..errors import OperatorError, OperatorFailure, WorkbenchError
+from ..errors import OperatorError, OperatorFailure
 from ..messages import Message, RawData, Timestamp
+from .faults import FaultHandler
 from .progress import EARLIEST, Frontier
 from .trace import Tracer
 
@@ -124,34 +128,52 @@ class SinkNode(Node):
 class OperatorNode(Node):
     """A node whose behaviour comes from a user operator (wasm, native or plain Python)."""
 
-    def __init__(self, name: str, tracer: Tracer, operator: Any):
+    def __init__(self, name: str, tracer: Tracer, operator: Any, faults: FaultHandler | None = None):
         super().__init__(name, tracer)
         self.operator = operator
         self.process = operator.process
         self.clock = tracer.clock
         self.trace = tracer.call
+        self.faults = faults or FaultHandler("stop", [name])
         self.calls = 0
+        self.failed = 0
         self.busy = 0.0  # seconds spent in the operator
 
     def _call(self, inputs: tuple[Any, ...]) -> tuple[Any, float, float]:
+        """Call the operator; an exception becomes an ``OperatorError`` naming this operation."""
         clock = self.clock
         started = clock()
         try:
             result = self.process(*inputs)
-        except WorkbenchError:
+        except OperatorError:
+            self._spent(started)
             raise
         except Exception as exc:
+            self._spent(started)
             raise self.failure(f"{type(exc).__name__}: {exc}", inputs, exc) from exc
         ended = clock()
         self.calls += 1
         self.busy += ended - started
         return result, started, ended
 
+    def _spent(self, started: float) -> None:
+        self.calls += 1
+        self.busy += self.clock() - started
+
+    def fail(self, error: OperatorError, timestamp: Timestamp, message: Any, items: int = 1) -> None:
+        """Count ``items`` inputs as failed and apply the error policy (which may raise)."""
+        self.failed += items
+        now = self.clock()
+        self.trace(self.name, timestamp, timestamp, now, now, "failed", items)
+        self.faults(self.name, error, timestamp, message, items)
+
     def failure(self, reason: str, inputs: tuple[Any, ...], exc: BaseException | None = None) -> OperatorError:
         """An ``OperatorError`` naming this operation and quoting its input."""
         shown = inputs[0] if len(inputs) == 1 else inputs
         text = "".join(traceback.format_exception(exc)) if exc is not None else None
-        return OperatorError(OperatorFailure(self.name, "process", reason, shown, text))
+        error = OperatorError(OperatorFailure(self.name, "process", reason, shown, text))
+        error.__cause__ = exc  # kept however the error is raised later (see ``fail``)
+        return error
 
     def checked(self, result: Any, inputs: tuple[Any, ...]) -> Any:
         if result.__class__ not in DATA_TYPES:
@@ -164,7 +186,7 @@ class OperatorNode(Node):
             close()
 
     def counts(self) -> dict[str, int]:
-        return {**super().counts(), "calls": self.calls}
+        return {**super().counts(), "calls": self.calls, "failed": self.failed}
 
 
 class MapNode(OperatorNode):
@@ -177,15 +199,19 @@ class MapNode(OperatorNode):
         started = clock()
         try:
             result = self.process(message)
-        except WorkbenchError:
-            raise
+            if result.__class__ not in DATA_TYPES:
+                self.checked(result, (message,))
+        except OperatorError as error:
+            self._spent(started)
+            self.fail(error, timestamp, message)
+            return
         except Exception as exc:
-            raise self.failure(f"{type(exc).__name__}: {exc}", (message,), exc) from exc
+            self._spent(started)
+            self.fail(self.failure(f"{type(exc).__name__}: {exc}", (message,), exc), timestamp, message)
+            return
         ended = clock()
         self.calls += 1
         self.busy += ended - started
-        if result.__class__ not in DATA_TYPES:
-            self.checked(result, (message,))
         self.trace(self.name, timestamp, timestamp, started, ended, "emitted")
         self.emit(result, timestamp)
 
@@ -193,23 +219,17 @@ class MapNode(OperatorNode):
 class FilterNode(OperatorNode):
     kind = "filter"
 
-    def __init__(self, name: str, tracer: Tracer, operator: Any):
-        super().__init__(name, tracer, operator)
+    def __init__(self, name: str, tracer: Tracer, operator: Any, faults: FaultHandler | None = None):
+        super().__init__(name, tracer, operator, faults)
         self.filtered = 0
 
     def receive(self, message: Any, timestamp: Timestamp) -> None:
         self.received += 1
-        clock = self.clock
-        started = clock()
         try:
-            keep = self.process(message)
-        except WorkbenchError:
-            raise
-        except Exception as exc:
-            raise self.failure(f"{type(exc).__name__}: {exc}", (message,), exc) from exc
-        ended = clock()
-        self.calls += 1
-        self.busy += ended - started
+            keep, started, ended = self._call((message,))
+        except OperatorError as error:
+            self.fail(error, timestamp, message)
+            return
         if keep:
             self.trace(self.name, timestamp, timestamp, started, ended, "passed")
             self.emit(message, timestamp)
@@ -226,13 +246,17 @@ class BranchNode(OperatorNode):
 
     kind = "branch"
 
-    def __init__(self, name: str, tracer: Tracer, operator: Any):
-        super().__init__(name, tracer, operator)
+    def __init__(self, name: str, tracer: Tracer, operator: Any, faults: FaultHandler | None = None):
+        super().__init__(name, tracer, operator, faults)
         self.arms = {True: 0, False: 0}
 
     def receive(self, message: Any, timestamp: Timestamp) -> None:
         self.received += 1
-        result, started, ended = self._call((timestamp, message))
+        try:
+            result, started, ended = self._call((timestamp, message))
+        except OperatorError as error:
+            self.fail(error, timestamp, message)
+            return
         arm = bool(result)
         self.arms[arm] += 1
         self.trace(self.name, timestamp, timestamp, started, ended, "true" if arm else "false")
@@ -250,21 +274,28 @@ class DelayNode(OperatorNode):
 
     kind = "delay"
 
-    def __init__(self, name: str, tracer: Tracer, operator: Any):
-        super().__init__(name, tracer, operator)
+    def __init__(self, name: str, tracer: Tracer, operator: Any, faults: FaultHandler | None = None):
+        super().__init__(name, tracer, operator, faults)
         self._held: list[tuple[Timestamp, int, Any]] = []
         self._order = itertools.count()
 
     def receive(self, message: Any, timestamp: Timestamp) -> None:
         self.received += 1
-        later, started, ended = self._call((message, timestamp))
+        try:
+            later, started, ended = self._call((message, timestamp))
+            self._check(later, message, timestamp)
+        except OperatorError as error:
+            self.fail(error, timestamp, message)
+            return
+        self.trace(self.name, timestamp, later, started, ended, "delayed")
+        heapq.heappush(self._held, (later, next(self._order), message))
+
+    def _check(self, later: Any, message: Any, timestamp: Timestamp) -> None:
         if later.__class__ is not Timestamp:
             raise self.failure(f"returned {later!r}; a delay must return a timestamp", (message, timestamp))
         if later < timestamp:
             raise self.failure(f"returned timestamp {later}, earlier than the input's {timestamp}; "
                                "a delay may only move timestamps forward", (message, timestamp))
-        self.trace(self.name, timestamp, later, started, ended, "delayed")
-        heapq.heappush(self._held, (later, next(self._order), message))
 
     @property
     def output_frontier(self) -> Frontier:
@@ -294,12 +325,14 @@ class AccumulateNode(OperatorNode):
 
     kind = "accumulate"
 
-    def __init__(self, name: str, tracer: Tracer, operator: Any, batch: int = 64):
-        super().__init__(name, tracer, operator)
+    def __init__(self, name: str, tracer: Tracer, operator: Any, batch: int = 64,
+                 faults: FaultHandler | None = None):
+        super().__init__(name, tracer, operator, faults)
         if batch < 1:
             raise ValueError(f"accumulate batch must be at least 1, not {batch!r}")
         self.batch = batch
         self._open: dict[Timestamp, tuple[Any, list[Any]]] = {}
+        self._results: set[Timestamp] = set()  # open timestamps with at least one successful fold
         self._order: list[Timestamp] = []
         self.folded = 0
         self.fired = 0
@@ -322,12 +355,18 @@ class AccumulateNode(OperatorNode):
         if not pending:
             return
         inputs = (staged, list(pending))
-        result, started, ended = self._call(inputs)
-        self.checked(result, inputs)
+        self.held -= len(pending)
+        self._open[timestamp] = (staged, [])
+        try:
+            result, started, ended = self._call(inputs)
+            self.checked(result, inputs)
+        except OperatorError as error:
+            self.fail(error, timestamp, pending[0], len(pending))  # the batch is lost; staged is kept
+            return
         self.trace(self.name, timestamp, timestamp, started, ended, "folded", len(pending))
         self.folded += len(pending)
-        self.held -= len(pending)
         self._open[timestamp] = (result, [])
+        self._results.add(timestamp)
 
     @property
     def output_frontier(self) -> Frontier:
@@ -342,6 +381,9 @@ class AccumulateNode(OperatorNode):
             timestamp = heapq.heappop(self._order)
             self._fold(timestamp)
             result, _ = self._open.pop(timestamp)
+            if timestamp not in self._results:
+                continue  # every batch of this timestamp failed: there is no result to emit
+            self._results.discard(timestamp)
             self.fired += 1
             self.tracer.fire(self.name, timestamp)
             self.emit(result, timestamp)

@@ -40,7 +40,7 @@ from .progress import frontier_text
 from .trace import SampledRows, Tracer
 
 COUNTS = ("received", "emitted", "filtered", "folded", "fired", "held", "open", "late", "dropped",
-          "arm_true", "arm_false")
+          "failed", "arm_true", "arm_false")
 DEFAULT_OUTPUT_LIMIT = 50_000
 
 OnOutput = Callable[[str, Any, Timestamp], None]
@@ -74,7 +74,7 @@ class Run:
 
     def __init__(self, graph: str, tracer: Tracer, outputs: Outputs, counts: dict[str, dict[str, Any]],
                  services: Any, inputs: int, late: int, seconds: float, *, definition: Any = None,
-                 finished: bool = True):
+                 finished: bool = True, faults: Any = None):
         self.graph = graph
         self.definition = definition  # the Graph that ran (for drawing it in reports)
         self.finished = finished      # False for the snapshots ``on_progress`` sees during a run
@@ -86,6 +86,7 @@ class Run:
         self._tracer = tracer
         self._outputs = outputs
         self._services = services
+        self._faults = faults
 
     @property
     def output_count(self) -> int:
@@ -126,6 +127,23 @@ class Run:
     def summary(self) -> pd.DataFrame:
         return summary_frame(self.counts, self._tracer)
 
+    @property
+    def failed(self) -> int:
+        """Inputs that operators failed on (dropped under ``skip``, kept under ``dead-letter``)."""
+        return sum(counts.get("failed", 0) for counts in self.counts.values())
+
+    @cached_property
+    def dead_letters(self) -> pd.DataFrame:
+        """operator, timestamp, inputs, topic, payload, error, reason, guest_traceback, wall_time."""
+        letters = self._faults.dead_letters if self._faults is not None else []
+        frame = pd.DataFrame([(d.operator, str(d.timestamp), d.inputs, d.topic, d.payload, d.error, d.reason,
+                               d.guest_traceback, d.wall_time) for d in letters],
+                             columns=["operator", "timestamp", "inputs", "topic", "payload", "error", "reason",
+                                      "guest_traceback", "wall_time"])
+        frame["wall_time"] = pd.to_datetime(frame["wall_time"], unit="s")
+        frame.attrs["dropped"] = self._faults.dropped if self._faults is not None else 0
+        return frame
+
     @cached_property
     def store(self) -> pd.DataFrame:
         rows = [(_text(key), _text(value), str(version)) for key, value, version in self._services.state_store.items()]
@@ -163,7 +181,8 @@ class Run:
     def _outputs_text(self) -> str:
         kept = len(self._outputs.kept)
         note = f" (first {kept} kept)" if self._outputs.truncated else ""
-        return f"{self._outputs.total} outputs{note}"
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"{self._outputs.total} outputs{note}{failed}"
 
     def _repr_html_(self) -> str:
         rate = self.inputs / self.seconds if self.seconds else 0.0

@@ -16,6 +16,7 @@ from ..errors import DatasetError, GraphError, OperatorError, OperatorFailure, W
 from ..host.limits import Limits
 from ..host.services import HostServices
 from ..messages import Message
+from .faults import FaultHandler
 from .graph import MODULE_OPERATIONS
 from .record import DEFAULT_OUTPUT_LIMIT, OnOutput, Outputs, Run
 from .registry import ModuleRegistry
@@ -141,7 +142,7 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
         trace_limit: int = DEFAULT_TRACE_LIMIT, output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
         on_output: OnOutput | None = None, output_path: str | PathLike[str] | None = None,
         on_progress: Callable[[Run], None] | None = None, progress_every: float = 0.5,
-        topic: str = "input") -> Run:
+        errors: str | Mapping[str, str] = "stop", topic: str = "input") -> Run:
     """Run ``graph`` over ``inputs`` and return the ``Run`` record.
 
     ``inputs``: messages (any iterable, consumed lazily), a DataFrame, a path (directory of
@@ -155,9 +156,13 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
     output format (``workbench.datasets.write_jsonl``'s). ``trace_limit`` bounds each trace
     record. ``on_progress(run)`` is called about every ``progress_every`` seconds with a snapshot
     ``Run`` of what happened so far (``finished`` is False), for live displays. Ending the input
-    early (a generator that stops) ends the run cleanly. See ``docs/semantics.md``.
+    early (a generator that stops) ends the run cleanly. ``errors`` is the error policy, for the
+    run or per operation (``{"op": "skip", "*": "dead-letter"}``): ``stop`` (raise the
+    ``OperatorError``, whose ``run`` is the record so far), ``skip`` or ``dead-letter`` (see
+    ``faults``). See ``docs/semantics.md``.
     """
     graph = load(graph)
+    faults = FaultHandler(errors, [op.name for op in graph.operations])
     registry = modules if isinstance(modules, ModuleRegistry) else ModuleRegistry.of(modules)
     for reference, module in getattr(graph, "module_objects", {}).items():
         registry.entries.setdefault(reference, module)  # modules given to the graph's building steps
@@ -167,22 +172,29 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
     tracer, outputs = Tracer(limit=trace_limit), Outputs(output_limit, writer or on_output)
     try:
         flow = Dataflow(graph, operators, tracer, outputs, out_of_order_ns=round(out_of_order * 1e9),
-                        late=late, accumulate_batch=accumulate_batch)
+                        late=late, accumulate_batch=accumulate_batch, faults=faults)
         started = time.perf_counter()
-        watch = _Watch(on_progress, progress_every, lambda n: Run(
-            graph.name, tracer, outputs, flow.counts(), services, n, flow.late, time.perf_counter() - started,
-            definition=graph, finished=False))
-        if isinstance(inputs, Mapping):
-            count = flow.feed_sources({name: watch(messages_from(each, topic)) for name, each in inputs.items()})
-        else:
-            count = flow.feed(watch(messages_from(inputs, topic)))
-        flow.finish()
+        def snapshot(count: int) -> Run:
+            return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late,
+                       time.perf_counter() - started, definition=graph, finished=False, faults=faults)
+
+        watch = _Watch(on_progress, progress_every, snapshot)
+        try:
+            if isinstance(inputs, Mapping):
+                count = flow.feed_sources({name: watch(messages_from(each, topic)) for name, each in inputs.items()})
+            else:
+                count = flow.feed(watch(messages_from(inputs, topic)))
+            flow.finish()
+        except OperatorError as error:
+            error.run = snapshot(sum(source.received for source in flow.sources))  # the run up to the failure
+            raise
         seconds = time.perf_counter() - started
     finally:
         close_operators(operators)
         if writer is not None:
             writer.close()
-    return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds, definition=graph)
+    return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds, definition=graph,
+               faults=faults)
 
 
 class _Watch:

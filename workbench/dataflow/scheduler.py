@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import GraphError
 from ..messages import Message, Timestamp
+from .faults import FaultHandler
 from .nodes import (
     AccumulateNode,
     BranchNode,
@@ -47,7 +48,8 @@ class Dataflow:
     """The nodes of one graph, wired, plus the progress sweep."""
 
     def __init__(self, graph: Any, operators: Mapping[str, Any], tracer: Tracer, collect: Collect, *,
-                 out_of_order_ns: int = 0, late: str = "restamp", accumulate_batch: int = 64):
+                 out_of_order_ns: int = 0, late: str = "restamp", accumulate_batch: int = 64,
+                 faults: FaultHandler | None = None):
         if late not in LATE_POLICIES:
             raise GraphError(f"late={late!r} is not one of {', '.join(LATE_POLICIES)}")
         if out_of_order_ns < 0:
@@ -56,6 +58,7 @@ class Dataflow:
         self.tracer = tracer
         self.out_of_order_ns = out_of_order_ns
         self.drop_late = late == "drop"
+        self.faults = faults or FaultHandler("stop", [op.name for op in graph.operations])
         self.nodes: dict[str, Node] = {}
         for op in graph.operations:
             self.nodes[op.name] = self._node(op, operators, collect, accumulate_batch)
@@ -78,9 +81,9 @@ class Dataflow:
         if op.name not in operators:
             raise GraphError(f"operation {op.name!r} ({kind}) has no operator")
         if kind == "accumulate":
-            return AccumulateNode(op.name, self.tracer, operators[op.name], batch)
+            return AccumulateNode(op.name, self.tracer, operators[op.name], batch, self.faults)
         if kind in _OPERATOR_NODES:
-            return _OPERATOR_NODES[kind](op.name, self.tracer, operators[op.name])
+            return _OPERATOR_NODES[kind](op.name, self.tracer, operators[op.name], self.faults)
         raise GraphError(f"operation {op.name!r}: unknown operation type {kind!r}")
 
     # -- input -------------------------------------------------------------------------

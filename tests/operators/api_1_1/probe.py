@@ -121,6 +121,9 @@ class Map(exports.Map):
             raise Err(types.Error(message=f"refused: {request.get('why', 'no reason')}"))
         if action == "wrong_type":
             return "not a data model"
+        if action == "big":
+            message.value.payload = types.BufferOrBytes_Bytes(b"x" * request.get("size", 8 << 20))
+            return message
         if action == "metric":
             imports.metrics.add_to_counter(request["name"], imports.metrics.CounterValue_U64(request["n"]), None)
             imports.logger.log(imports.logger.Level.WARN, "probe", f"counted {request['n']}")

@@ -128,3 +128,15 @@ def test_the_current_session_is_shared_until_reset() -> None:
     first = session()
     assert session() is first
     assert reset_session() is session() is not first
+
+
+def test_native_top_level_errors_are_compile_errors_at_the_users_line() -> None:
+    source = ("from map_impl import exports\nx = 1\ny = x / 0\n\nclass Map(exports.Map):\n"
+              "    def init(self, configuration):\n        return True\n\n"
+              "    def process(self, message):\n        return message\n")
+    with pytest.raises(CompileError) as info:
+        Session().compile(source, native=True, filename="<cell 7>")
+    error = info.value
+    assert error.location.file == "<cell 7>" and error.location.line == 3
+    assert "ZeroDivisionError: division by zero" in str(error) and "init()" in error.hint
+    assert "workbench/native" not in error.guest_traceback

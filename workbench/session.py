@@ -3,8 +3,8 @@
 The composition root of the workbench. Magics and widgets call exactly one method here per
 action; the same calls work from plain Python:
 
-    from workbench import session
-    s = session()
+    from workbench import current_session
+    s = current_session()
     s.compile("temperature.py", name="temperature")            # registered as temperature:1.0.0
     s.add_graph("graph.yaml")                                    # validated, registered by name
     run = s.run("Simple graph", dataset="temperature", n=500)    # the Run; also s.last_run
@@ -87,11 +87,12 @@ class Session:
                          f"%%operator --name {wanted.name}" + (f" --version {wanted.version}" if wanted.version else ""))
 
     # -- graphs ------------------------------------------------------------------------------
-    def add_graph(self, graph: Any, name: str | None = None) -> Any:
-        """Register a ``Graph``, a graph file or YAML text; checked against the session's operators."""
+    def add_graph(self, graph: Any, name: str | None = None, *, filename: str | None = None) -> Any:
+        """Register a ``Graph``, a graph file or YAML text (named ``filename`` in errors); checked
+        against the session's operators."""
         from .dataflow.graph import Graph
 
-        graph = graph if isinstance(graph, Graph) else Graph.load(graph)
+        graph = graph if isinstance(graph, Graph) else Graph.load(graph, filename)
         kinds = {}
         for reference in graph.modules():
             module = graph.module_objects.get(reference) or self._maybe_operator(reference)
@@ -186,6 +187,11 @@ class Session:
         """``listener(what)`` is called with "operators", "graphs" or "runs" after each change."""
         self.listeners.append(listener)
 
+    def unsubscribe(self, listener: Any) -> None:
+        """Stop calling ``listener`` (no error if it was not subscribed)."""
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
     def _changed(self, what: str) -> None:
         for listener in list(self.listeners):
             listener(what)
@@ -199,6 +205,10 @@ def session() -> Session:
     if not _CURRENT:
         _CURRENT.append(Session())
     return _CURRENT[0]
+
+
+current_session = session
+"""``workbench.current_session()``: the same function (``workbench.session`` is this module)."""
 
 
 def reset_session() -> Session:

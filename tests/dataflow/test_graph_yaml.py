@@ -217,3 +217,8 @@ def test_json_true_arm_says_to_quote(tmp_path: Path) -> None:
     target.write_text(json.dumps(document, indent=2))
     with pytest.raises(GraphError, match=r'arm: true is a YAML boolean; quote it: arm: "True"'):
         load_graph(target)
+
+
+def test_yaml_text_can_be_named_for_messages() -> None:
+    with pytest.raises(GraphError, match=r"<cell 4>, line 3: malformed YAML"):
+        load_graph("metadata:\n  name: [unclosed\n", filename="<cell 4>")

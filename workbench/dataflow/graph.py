@@ -166,11 +166,11 @@ class Graph(GraphSteps):
 
     # -- files, checks and runs -------------------------------------------------------------
     @classmethod
-    def load(cls, source: str | Path) -> Graph:
+    def load(cls, source: str | Path, filename: str | None = None) -> Graph:
         """A checked graph from a ``graph.yaml`` path or YAML text (see ``graph_yaml.load_graph``)."""
         from .graph_yaml import load_graph
 
-        return load_graph(source)
+        return load_graph(source, filename)
 
     def to_yaml(self) -> str:
         """The AIO graph definition YAML, after checking the graph."""

@@ -39,14 +39,16 @@ _ARMS = {"True": True, "False": False}
 
 
 # -- loading ---------------------------------------------------------------------------------
-def load_graph(source: str | Path) -> Graph:
+def load_graph(source: str | Path, filename: str | None = None) -> Graph:
     """A checked ``Graph`` from a ``.yaml``/``.yml``/``.json`` file, or from YAML text.
 
-    A string containing a newline is YAML text; anything else is a path. Raises ``GraphError``
-    naming file and line for malformed YAML, and ``GraphValidationError`` (a ``GraphError``)
-    listing every schema and semantic problem.
+    A string containing a newline is YAML text; anything else is a path. ``filename`` names YAML
+    text in messages (e.g. ``<cell 4>``; default ``<graph>``). Raises ``GraphError`` naming file
+    and line for malformed YAML, and ``GraphValidationError`` (a ``GraphError``) listing every
+    schema and semantic problem.
     """
     text, file = _read(source)
+    file = file if file is not None else filename
     document = _Document.parse(text, file)
     raise_problems(file, [*document.problems, *document_problems(document.data, file, document.lines)])
     graph = _build(document.data, file, document.lines)

@@ -7,6 +7,7 @@ instance it makes is a ``NativeOperator``: the user's classes running in this pr
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from ..compiler.bundle import OperatorSource
 from ..compiler.checks import check_source
 from ..compiler.wit import DEFAULT_API
+from ..errors import CompileError, SourceLocation, WorkbenchError
 from .operator import NativeOperator
 
 
@@ -41,7 +43,12 @@ class NativeModule:
         src = OperatorSource.load(source, filename=filename)
         summary = check_source(src.text, src.filename, kind)
         # Importing once here surfaces errors in the module's top-level code now, not mid-run.
-        NativeOperator.from_source(src, kind or summary.kinds[0], api=api)
+        try:
+            NativeOperator.from_source(src, kind or summary.kinds[0], api=api)
+        except WorkbenchError:
+            raise
+        except Exception as exc:
+            raise _top_level_error(src, exc) from exc
         return cls(name or src.stem or "operator", version or "1.0.0", summary.kinds, api, src,
                    time.perf_counter() - started, kind or summary.kinds[0])
 
@@ -66,3 +73,18 @@ class NativeModule:
 
     def __repr__(self) -> str:
         return f"<NativeModule {self.reference} [{', '.join(self.kinds)}] API {self.api}>"
+
+
+def _top_level_error(src: OperatorSource, exc: Exception) -> CompileError:
+    """The module's top-level code raised: the user's frames only, located at the last of them."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == src.filename]
+    location = None
+    if frames:
+        lines = src.text.splitlines()
+        line = frames[-1].lineno or 0
+        location = SourceLocation(src.filename, line, None, lines[line - 1] if 0 < line <= len(lines) else None)
+    shown = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) \
+        + "".join(traceback.format_exception_only(exc))
+    return CompileError(f"top-level code raised while the module was loaded: {type(exc).__name__}: {exc}",
+                        location, shown, hint="module top-level code runs when the operator is loaded (at build "
+                                              "time for wasm); move work that needs configuration or I/O into init()")

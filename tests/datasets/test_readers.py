@@ -166,9 +166,9 @@ def test_json_errors_name_the_line_or_item(tmp_path: Path) -> None:
 def test_missing_and_unsupported_inputs_fail_at_once(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=rf"{tmp_path}/nope\.jsonl: no such file or directory"):
         read_input(tmp_path / "nope.jsonl")
-    (tmp_path / "data.parquet").write_bytes(b"PAR1")
-    with pytest.raises(DatasetError, match=r"data\.parquet: unsupported input file type '\.parquet'"):
-        read_input(tmp_path / "data.parquet")
+    (tmp_path / "data.xlsx").write_bytes(b"PK")
+    with pytest.raises(DatasetError, match=r"data\.xlsx: unsupported input file type '\.xlsx'; .*\.parquet"):
+        read_input(tmp_path / "data.xlsx")
     with pytest.raises(DatasetError, match="cannot read input from a int"):
         read_input(42)
 

@@ -2,7 +2,8 @@
 
 Every test runs without the developer's registry credentials (an empty ``DOCKER_CONFIG`` and no
 ``WORKBENCH_REGISTRY_*`` variables). The registries are started once per session: ``registry``
-open to all, ``auth_registry`` behind htpasswd (user ``alice``); a test that uses either is slow.
+open to all, ``auth_registry`` behind htpasswd (user ``alice``), both ``workbench.deploy.local_registry.
+LocalRegistry``; a test that uses either is slow.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.deploy._components import component
-from tests.deploy._registry import LocalRegistry, start_registry
 from workbench.deploy.credentials import PASSWORD_VARIABLE, USERNAME_VARIABLE
+from workbench.deploy.local_registry import LocalRegistry
+from workbench.errors import DeployError
 
 GRAPHS = Path(__file__).parent / "graphs"
 SCALE_GRAPH = GRAPHS / "scale.yaml"
@@ -42,6 +44,14 @@ def wasm_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+def start_registry(folder: Path, users: dict[str, str] | None = None) -> LocalRegistry:
+    """``workbench.deploy.local_registry.LocalRegistry``, started; a missing binary fails (never skips)."""
+    try:
+        return LocalRegistry(folder, users).start()
+    except DeployError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import pytest
 
 from tests.cli._cli import call
 from tests.conftest import operator_path
-from tests.deploy._registry import LocalRegistry
 from tests.deploy.conftest import PASSWORD, SCALE_GRAPH, SCALE_MODULE, USER
+from workbench.deploy.local_registry import LocalRegistry
 
 Capture = pytest.CaptureFixture[str]
 WasmFile = Callable[..., Path]

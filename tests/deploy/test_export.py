@@ -153,6 +153,16 @@ def two_module_graph(first: str, second: str) -> str:
     return head + f"module: \"{first}\"" + tail.replace(f"module: \"{SCALE_MODULE}\"", f"module: \"{second}\"")
 
 
+def test_the_graph_may_not_replace_a_module_in_the_registry(wasm_file: WasmFile, tmp_path: Path) -> None:
+    # A graph named like its module (thermostat:1.0.0 using module thermostat:1.0.0) would be pushed
+    # over the module's artifact, and the pull would find a graph where the module should be.
+    with pytest.raises(DeployError, match="the graph would be pushed as scale:1.0.0, the artifact of its module") as caught:
+        export(SCALE_GRAPH, {SCALE_MODULE: wasm_file("map", "filter")}, tmp_path / "out", config=FACTOR,
+               graph_artifact="scale:1.0.0")
+    assert caught.value.hint is not None and "graph_artifact" in caught.value.hint
+    assert not (tmp_path / "out").exists()
+
+
 def test_two_references_on_one_artifact(wasm_file: WasmFile, tmp_path: Path) -> None:
     graph = two_module_graph("a/scale:1.0.0", "b/scale:1.0.0")
     modules = {"a/scale:1.0.0": wasm_file("map"), "b/scale:1.0.0": wasm_file("filter")}

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 import workbench
-from tests.deploy._registry import LocalRegistry, free_port
 from tests.deploy._token_proxy import token_proxy
 from tests.deploy.conftest import PASSWORD, SCALE_GRAPH, SCALE_MODULE, USER
 from workbench.deploy import ExportBundle, RegistryResult, export, pull, push, tags
+from workbench.deploy.local_registry import LocalRegistry, free_port
 from workbench.deploy.media_types import GRAPH_CONFIG, GRAPH_LAYER, MODULE_CONFIG, MODULE_LAYER
 from workbench.errors import DeployError
 from workbench.messages import Message, Timestamp

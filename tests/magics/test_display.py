@@ -35,12 +35,21 @@ def _wait_until(condition: Callable[[], bool]) -> None:
     raise AssertionError("the progress display was never refreshed")
 
 
-def test_a_failing_block_marks_the_progress_line_failed(cell: Cells) -> None:
+def test_a_block_failing_after_a_while_marks_the_progress_line_failed(cell: Cells) -> None:
+    with capture_output() as captured, pytest.raises(CompileError, match="nope"), \
+            BuildProgress("building x (componentize-py)", live=False) as progress:
+        progress._started -= 5  # as if the build had run for five seconds
+        raise CompileError("nope")
+    first, last = captured.outputs
+    assert last.update and last.data["text/plain"].startswith("building x (componentize-py): failed after 5")
+
+
+def test_a_block_failing_at_once_clears_the_progress_line(cell: Cells) -> None:
     with capture_output() as captured, pytest.raises(CompileError, match="nope"), \
             BuildProgress("building x (componentize-py)", live=False):
         raise CompileError("nope")
     first, last = captured.outputs
-    assert last.update and last.data["text/plain"].startswith("building x (componentize-py): failed after")
+    assert last.update and "failed" not in last.data.get("text/plain", "") and last.data.get("text/html", "") == ""
 
 
 def test_progress_without_a_frontend_does_nothing_and_does_not_break(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,14 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import WorkbenchError
-from . import build, demo, export, pull, push, run, test
+from . import build, demo, export, lab, pull, push, run, test, warm
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="workbench", description=__doc__)
     root.add_argument("--traceback", action="store_true", help="show full Python tracebacks on errors")
     commands = root.add_subparsers(dest="command", required=True)
-    for module in (build, demo, run, test, export, push, pull):
+    for module in (build, demo, run, test, export, push, pull, lab, warm):
         module.register(commands)
     return root
 

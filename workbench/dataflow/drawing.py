@@ -88,11 +88,17 @@ def _centre(placed: dict[str, Placement]) -> dict[str, Placement]:
             for name, p in placed.items()}
 
 
+def canvas_size(placed: Mapping[str, Placement]) -> tuple[float, float]:
+    """The width and height of a drawing of ``placed``, margins included."""
+    width = MARGIN * 2 + (max((p.layer for p in placed.values()), default=0) + 1) * (NODE_W + GAP_X) - GAP_X
+    height = MARGIN * 2 + (max((p.row for p in placed.values()), default=0) + 1) * (NODE_H + GAP_Y) - GAP_Y
+    return width, height
+
+
 def graph_svg(graph: Graph, labels: Mapping[str, str] | None = None) -> str:
     """An SVG picture of the graph; ``labels`` adds a second line under step names (e.g. counts)."""
     placed = layout(graph)
-    width = MARGIN * 2 + (max((p.layer for p in placed.values()), default=0) + 1) * (NODE_W + GAP_X) - GAP_X
-    height = MARGIN * 2 + (max((p.row for p in placed.values()), default=0) + 1) * (NODE_H + GAP_Y) - GAP_Y
+    width, height = canvas_size(placed)
     edges = "".join(_edge(placed[c.source], placed[c.target], c.arm) for c in graph.connections
                     if c.source in placed and c.target in placed)
     nodes = "".join(_node(p, (labels or {}).get(p.name)) for p in placed.values())

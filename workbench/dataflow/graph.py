@@ -210,6 +210,16 @@ class Graph(GraphSteps):
 
         return graph_html(self)
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The inline SVG (``text/html``) and, for the JupyterLab extension, the graph as JSON.
+
+        The JSON (``workbench.frontend.graph_data``) adds what the session knows about the
+        graph's modules and its last run; frontends without the extension show the HTML.
+        """
+        from ..frontend import graph_mimebundle
+
+        return graph_mimebundle(self)
+
 
 def _value_of(parameter: Parameter, overrides: Mapping[str, str]) -> str | None:
     if parameter.name in overrides:

@@ -8,6 +8,7 @@ quotes, so that ``arm: "True"`` stays a string and ``version: "1.0"`` stays text
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_$][A-Za-z0-9_$./-]*")
 _ARMS = {"True": True, "False": False}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -74,18 +76,32 @@ def _fail(file: str | None, line: int | None, message: str, cause: BaseException
     return error
 
 
-def _compose(text: str, file: str | None) -> Node | None:
+class _Lines:
+    """Line numbers as editors count them: YAML 1.1 (PyYAML) also breaks lines at NEL, LS and PS."""
+
+    def __init__(self, text: str):
+        self._starts = [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def __call__(self, mark: yaml.Mark) -> int:
+        return self.at(mark.index)
+
+    def at(self, index: int) -> int:
+        """The 1-based line of the character at ``index``."""
+        return bisect.bisect_right(self._starts, index) + 1
+
+
+def _compose(text: str, file: str | None, line: _Lines) -> Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "cannot parse"
         if exc.context and exc.problem and exc.context_mark:
-            reason += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        raise _fail(file, mark.line + 1 if mark else None, f"malformed YAML: {reason}", exc) from exc
+            reason += f" ({exc.context} at line {line(exc.context_mark)})"
+        raise _fail(file, line(mark) if mark else None, f"malformed YAML: {reason}", exc) from exc
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise _fail(file, line, f"malformed YAML: character {exc.character!r} is not allowed", exc) from exc
+        raise _fail(file, line.at(exc.position), f"malformed YAML: character {exc.character!r} is not allowed",
+                    exc) from exc
     except (yaml.YAMLError, RecursionError) as exc:
         raise _fail(file, None, f"malformed YAML: {exc}", exc) from exc
 
@@ -95,6 +111,7 @@ class _Document:
     """Plain data from a YAML node tree, with the line of every path and the problems found."""
 
     file: str | None
+    line: _Lines
     data: Any = None
     lines: dict[DocumentPath, int] = field(default_factory=dict)
     nodes: dict[DocumentPath, Node] = field(default_factory=dict)
@@ -104,11 +121,11 @@ class _Document:
 
     @classmethod
     def parse(cls, text: str, file: str | None) -> _Document:
-        document = cls(file)
-        node = _compose(text, file)
+        document = cls(file, _Lines(text))
+        node = _compose(text, file, document.line)
         if node is not None:
             try:
-                document.data = document._convert(node, (), node.start_mark.line + 1)
+                document.data = document._convert(node, (), document.line(node.start_mark))
             except RecursionError as exc:
                 raise _fail(file, None, "the document is nested too deeply", exc) from exc
             document._quote_arms()
@@ -127,7 +144,7 @@ class _Document:
         self._open.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                return [self._convert(item, (*path, i), item.start_mark.line + 1) for i, item in enumerate(node.value)]
+                return [self._convert(item, (*path, i), self.line(item.start_mark)) for i, item in enumerate(node.value)]
             return self._mapping(node, path) if isinstance(node, MappingNode) else None
         finally:
             self._open.discard(id(node))
@@ -135,7 +152,7 @@ class _Document:
     def _mapping(self, node: MappingNode, path: DocumentPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
+            line = self.line(key_node.start_mark)
             if not isinstance(key_node, ScalarNode):
                 self._problem(line, "a mapping key must be text, not a list or mapping")
                 continue

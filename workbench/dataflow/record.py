@@ -77,6 +77,7 @@ class Run:
                  finished: bool = True, faults: Any = None):
         self.graph = graph
         self.definition = definition  # the Graph that ran (for drawing it in reports)
+        self.input_events: Any = None  # what the input reported about itself (a live source: connection events)
         self.finished = finished      # False for the snapshots ``on_progress`` sees during a run
         self.inputs = inputs
         self.late = late

@@ -193,8 +193,10 @@ def run(graph: Any, inputs: Any, *, modules: Mapping[str, Any] | None = None, mo
         close_operators(operators)
         if writer is not None:
             writer.close()
-    return Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds, definition=graph,
-               faults=faults)
+    result = Run(graph.name, tracer, outputs, flow.counts(), services, count, flow.late, seconds, definition=graph,
+                 faults=faults)
+    result.input_events = getattr(inputs, "events", None)  # e.g. a live MQTT source's connection events
+    return result
 
 
 class _Watch:
@@ -212,7 +214,7 @@ class _Watch:
         assert self.on_progress is not None
         for message in messages:
             self.seen += 1
-            if self.seen & 31 == 0 and time.perf_counter() >= self.due:
+            if time.perf_counter() >= self.due:  # every message: a live input may trickle
                 self.on_progress(self.snapshot(self.seen))
                 self.due = time.perf_counter() + self.every
             yield message

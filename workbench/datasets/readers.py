@@ -1,4 +1,4 @@
-"""``read_input``: messages from a directory of payload files, JSONL, JSON, CSV, or a DataFrame.
+"""``read_input``: messages from a directory of payload files, JSONL, JSON, CSV, Parquet, or a DataFrame.
 
 Formats (the suffix decides; a directory is a folder of payload files):
 
@@ -11,12 +11,14 @@ Formats (the suffix decides; a directory is a folder of payload files):
   must be wrapped in a record).
 - **.json**: the whole file is one payload, unless it is an array, whose items are bare payloads or
   records (one or the other).
-- **.csv** and **DataFrame**: one message a row; see ``workbench.datasets.tables``.
+- **.csv**, **.parquet** and **DataFrame**: one message a row, the same column conventions for
+  all three; see ``workbench.datasets.tables``. ``write_parquet`` and ``messages_frame`` write them.
 
 Timestamps come from a ``timestamp`` field, else the ``__ts`` user property, else arrival order
 (2025-01-01T00:00:00Z plus one millisecond per message, counter 0). Every message gets a ``__ts``
 property that agrees with its timestamp. JSONL, CSV and directories stream: one line, row or file
-at a time. Bad input raises ``DatasetError`` naming the file and the 1-based line, row or item.
+at a time; a Parquet file is read whole when the first message is wanted. Bad input raises
+``DatasetError`` naming the file and the 1-based line, row or item.
 """
 
 from __future__ import annotations
@@ -34,11 +36,12 @@ from .records import RecordError, is_record, message_from_payload, message_from_
 from .timestamps import arrival, stamp
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-SUFFIXES = (*JSONL_SUFFIXES, ".json", ".csv")
+TOO_DEEP = "JSON nested too deeply to read (Python's json stops at about 1,000 levels)"
+SUFFIXES = (*JSONL_SUFFIXES, ".json", ".csv", ".parquet")
 
 
 def read_input(source: Any, topic: str = "input") -> Iterator[Message]:
-    """Messages from ``source``: a path (str or Path) to a directory, .jsonl, .json or .csv, or a DataFrame.
+    """Messages from ``source``: a path (str or Path) to a directory, .jsonl, .json, .csv or .parquet, or a DataFrame.
 
     ``topic`` is the topic of messages whose input names none. The path is checked now; the
     content is read as the messages are consumed.
@@ -69,6 +72,10 @@ def _read_path(path: Path, topic: str) -> Iterator[Message]:
         from .tables import read_csv
 
         return read_csv(path, topic)
+    if suffix == ".parquet":
+        from .tables import read_parquet
+
+        return read_parquet(path, topic)
     raise DatasetError(f"{path}: unsupported input file type {path.suffix!r}; "
                        f"expected a directory of payload files or one of {', '.join(SUFFIXES)}")
 
@@ -129,6 +136,8 @@ def _read_jsonl(path: Path, topic: str) -> Iterator[Message]:
             except json.JSONDecodeError as exc:
                 raise DatasetError(f"{path}, line {number}: malformed JSON ({exc.msg} at column {exc.colno}): "
                                    f"{_quote(text)}") from exc
+            except RecursionError as exc:
+                raise DatasetError(f"{path}, line {number}: {TOO_DEEP}: {_quote(text)}") from exc
             yield items.message(number, item, text, topic)
 
 
@@ -145,6 +154,9 @@ def _read_json(path: Path, topic: str) -> Iterator[Message]:
         line_text = lines[exc.lineno - 1] if exc.lineno <= len(lines) else ""
         raise DatasetError(f"{path}, line {exc.lineno}: malformed JSON ({exc.msg} at column {exc.colno}): "
                            f"{_quote(line_text)}") from exc
+    except RecursionError as exc:
+        raise DatasetError(f"{path}: {TOO_DEEP}; give such payloads as files of a payload directory, "
+                           "which are read as bytes") from exc
     if not isinstance(value, list):
         yield stamp(Message(data, topic, arrival(0)))
         return

@@ -136,11 +136,16 @@ def message_record(message: Message) -> dict[str, Any]:
         properties[CONTENT_TYPE] = message.content_type
     record: dict[str, Any] = {"tst": _tst(message.timestamp), "topic": message.topic, "qos": 0, "retain": 0,
                               "payloadlen": len(message.payload), "properties": properties}
+    if record["tst"] is None:
+        del record["tst"]  # readers ignore tst; __ts keeps the timestamp whatever its value
     record.update(_payload_field(message.payload))
     return record
 
 
-def _tst(ts: Timestamp) -> str:
+def _tst(ts: Timestamp) -> str | None:
+    """The date-time of ``ts``, or None outside what a date-time can say (before 1970, after 9999)."""
+    if not 0 <= ts.secs < 253_402_300_800 or not 0 <= ts.nanos < 1_000_000_000:
+        return None
     moment = datetime.fromtimestamp(ts.secs, UTC).replace(microsecond=ts.nanos // 1000)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
 
@@ -153,7 +158,7 @@ def _payload_field(payload: bytes) -> dict[str, Any]:
         return {"payload64": base64.b64encode(payload).decode("ascii")}
     try:
         value = json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse: the text as-is
         return {"payload": text}
     return {"payload": text if isinstance(value, str) else value}
 

@@ -1,6 +1,6 @@
-"""CSV files and pandas DataFrames as messages: one message a row.
+"""CSV files, Parquet files and pandas DataFrames as messages: one message a row, and back.
 
-Column conventions (the same for both):
+Column conventions (the same for all three):
 
 - With a ``payload`` column, its cell is the payload (CSV: the text as-is; DataFrame: bytes as-is,
   text as-is, anything else as JSON). The other columns may only be ``topic``, ``timestamp``,
@@ -11,7 +11,13 @@ Column conventions (the same for both):
   (NaN, None, NA) are left out. CSV cells that are JSON numbers or ``true``/``false``/``True``/``False``
   become numbers and booleans; everything else stays text.
 - ``timestamp``: HLC text, integer milliseconds or ISO-8601 (a datetime column too); empty means
-  arrival order. ``topic``: empty means the reader's default topic.
+  the ``__ts`` user property of ``properties``, if any, else arrival order. ``topic``: empty means
+  the reader's default topic.
+
+``messages_frame(messages)`` goes the other way: one row a message in the ``payload`` column
+layout (``timestamp`` as ``__ts`` text, ``topic``, ``payload``, ``content_type``, ``properties``), which
+``read_input`` reads back to the same messages. A Parquet file is read whole (it is columnar), through
+pandas, with the same conventions as a DataFrame; errors name the file and the 1-based row.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import csv
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +34,7 @@ from typing import Any
 from ..errors import DatasetError
 from ..messages import Message
 from .records import payload_bytes, user_properties
-from .timestamps import arrival, parse_timestamp, stamp
+from .timestamps import arrival, hlc_text, parse_timestamp, property_timestamp, stamp
 
 META = ("topic", "timestamp", "properties", "content_type")
 ROW_META = ("topic", "timestamp")
@@ -105,6 +111,8 @@ class RowReader:
             topic = self._meta(cells, "topic", _text)
             timestamp = self._meta(cells, "timestamp", parse_timestamp)
             properties = self._meta(cells, "properties", lambda v: user_properties(_json_text(v)))
+            if timestamp is MISSING and properties is not MISSING:
+                timestamp = _property_timestamp(properties)
             content_type = self._meta(cells, "content_type", _text)
         except _CellError as exc:
             raise DatasetError(f"{where}, column {exc.column!r}: {exc}") from exc
@@ -144,6 +152,17 @@ class RowReader:
             return payload_bytes(payload)
         except (ValueError, TypeError) as exc:
             raise _CellError("payload", str(exc)) from exc
+
+
+def _property_timestamp(properties: tuple[tuple[str, str], ...]) -> Any:
+    """The timestamp of a ``__ts`` user property (when there is no ``timestamp`` cell), as records read it."""
+    text = property_timestamp(properties)
+    if text is None:
+        return MISSING
+    try:
+        return parse_timestamp(text)
+    except ValueError as exc:
+        raise _CellError("properties", f"unparseable timestamp {text!r} in '__ts': {exc}") from exc
 
 
 def _text(value: Any) -> str:
@@ -213,18 +232,69 @@ def _next_row(rows: Iterator[list[str]], path: Path, line: list[int]) -> list[st
         raise DatasetError(f"{path}, line {line[0]}: malformed CSV: {exc}") from exc
 
 
-def read_frame(frame: Any, topic: str) -> Iterator[Message]:
-    """Messages from the rows of a pandas DataFrame (column names checked now, rows read lazily)."""
+def read_frame(frame: Any, topic: str, source: str | None = None) -> Iterator[Message]:
+    """Messages from the rows of a pandas DataFrame (column names checked now, rows read lazily).
+
+    ``source`` names where the frame came from (a file) in errors, which then give the 1-based
+    row; without it errors say ``DataFrame row N (index L)``.
+    """
     names = list(frame.columns)
-    reader = RowReader(Columns.of(names, "DataFrame"), tuple(names), topic, frame_value, _frame_payload)
-    return _frame_rows(frame, reader)
+    reader = RowReader(Columns.of(names, source or "DataFrame"), tuple(names), topic, frame_value, _frame_payload)
+    return _frame_rows(frame, reader, source)
 
 
-def _frame_rows(frame: Any, reader: RowReader) -> Iterator[Message]:
+def _frame_rows(frame: Any, reader: RowReader, source: str | None) -> Iterator[Message]:
     labels = iter(frame.index)
     for position, cells in enumerate(frame.itertuples(index=False, name=None)):
         label = next(labels)
-        yield reader.message(cells, position, f"DataFrame row {position + 1} (index {label!r})")
+        where = f"DataFrame row {position + 1} (index {label!r})" if source is None else f"{source}, row {position + 1}"
+        yield reader.message(cells, position, where)
+
+
+def read_parquet(path: Path, topic: str) -> Iterator[Message]:
+    """Messages from the rows of a Parquet file, read (whole) when the first message is wanted."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except ImportError as exc:
+        raise DatasetError(f"{path}: reading Parquet needs pyarrow: pip install 'pyarrow>=15' ({exc})") from exc
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (ValueError, TypeError, NotImplementedError) as exc:  # pyarrow's ArrowInvalid & co. derive from these
+        raise DatasetError(f"{path}: not a readable Parquet file: {exc}") from exc
+    yield from read_frame(frame, topic, str(path))
+
+
+FRAME_COLUMNS = ("timestamp", "topic", "payload", "content_type", "properties")
+
+
+def messages_frame(messages: Iterable[Message]) -> Any:
+    """A DataFrame of ``messages``, one row each: ``timestamp``, ``topic``, ``payload``, ``content_type``, ``properties``.
+
+    ``timestamp`` is the ``__ts`` text (``<ms>:<counter>:<node>``, zero-padded); ``payload`` is text
+    when the bytes are UTF-8, else the bytes; ``properties`` is a dict of the user properties (a list
+    of ``[key, value]`` pairs when keys repeat), ``__ts`` included. ``read_input(frame)`` gives the
+    messages back.
+    """
+    import pandas as pd
+
+    rows = [_frame_row(message, index) for index, message in enumerate(messages)]
+    return pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+
+
+def _frame_row(message: object, index: int) -> tuple[Any, ...]:
+    if not isinstance(message, Message):
+        raise DatasetError(f"item {index + 1} is a {type(message).__name__}, not a Message: {message!r:.120}")
+    message = stamp(message)
+    try:
+        payload: str | bytes = message.payload.decode("utf-8")
+    except UnicodeDecodeError:
+        payload = message.payload
+    keys = [key for key, _ in message.properties]
+    properties: Any = (dict(message.properties) if len(set(keys)) == len(keys)
+                       else [list(pair) for pair in message.properties])
+    return hlc_text(message.timestamp), message.topic, payload, message.content_type, properties
 
 
 def frame_value(value: Any) -> Any:

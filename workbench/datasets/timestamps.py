@@ -18,6 +18,10 @@ from ..messages import Message, Timestamp
 TS_PROPERTY = "__ts"
 START_MS = 1_735_689_600_000
 """2025-01-01T00:00:00Z: where arrival-order timestamps and sample datasets start (never the wall clock)."""
+MAX_MS = 253_402_300_799_999
+"""9999-12-31T23:59:59.999Z: the latest timestamp input files may give (ISO-8601 and ``tst`` end there)."""
+MAX_COUNTER = 2**64 - 1
+"""The HLC counter is a u64 in the AIO API."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EXPECTED = "HLC text '<ms>:<counter>:<node>', integer milliseconds, or an ISO-8601 date-time"
@@ -62,17 +66,26 @@ def _from_text(text: str) -> Timestamp:
     if stripped.isdigit():
         return _from_millis(int(stripped))
     if stripped.count(":") >= 2 and stripped.split(":", 1)[0].isdigit():
-        return Timestamp.parse(text.lstrip())  # the node id may end in spaces: keep them
+        return _in_range(Timestamp.parse(text.lstrip()))  # the node id may end in spaces: keep them
     try:
-        return _from_datetime(datetime.fromisoformat(stripped))
+        moment = datetime.fromisoformat(stripped)
     except ValueError:
         raise ValueError(f"expected {EXPECTED}, got {text!r}") from None
+    return _from_datetime(moment)
 
 
 def _from_millis(millis: int) -> Timestamp:
     if millis < 0:
         raise ValueError(f"timestamp {millis!r} is before 1970")
-    return Timestamp.from_millis(millis)
+    return _in_range(Timestamp.from_millis(millis))
+
+
+def _in_range(ts: Timestamp) -> Timestamp:
+    if ts.millis > MAX_MS:
+        raise ValueError(f"timestamp {ts.millis!r} ms is after 9999-12-31T23:59:59.999Z ({MAX_MS} ms)")
+    if ts.counter > MAX_COUNTER:
+        raise ValueError(f"counter {ts.counter!r} of timestamp {str(ts)!r} does not fit 64 bits")
+    return ts
 
 
 def _from_datetime(moment: datetime) -> Timestamp:

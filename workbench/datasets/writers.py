@@ -1,4 +1,4 @@
-"""Writing messages: JSON lines as AIO's local runtime writes output, and payload folders as AIO's inputs.
+"""Writing messages: JSON lines as AIO's local runtime writes output, payload folders as AIO's inputs, Parquet.
 
 ``write_jsonl`` writes one record a line (see ``workbench.datasets.records``)::
 
@@ -11,6 +11,11 @@ else (not UTF-8) as base64 under ``payload64``. ``read_input`` reads the file ba
 messages; a JSON payload comes back serialised by ``json.dumps``, so its bytes are equal when they
 were written that way (as every reader and dataset of the workbench writes them), and equal as JSON
 otherwise. Timestamps have millisecond resolution, as ``__ts`` has.
+
+``write_parquet`` writes the rows of ``messages_frame`` (``timestamp`` as ``__ts`` text, ``topic``,
+``payload`` as bytes, ``content_type``, ``properties`` as a JSON object of strings, or a list of
+``[key, value]`` pairs when keys repeat), through pandas and pyarrow, all in one go.
+``read_input`` reads it back to the same messages, payload bytes included.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 from ..errors import DatasetError
 from ..messages import Message
 from .records import message_record
+from .tables import messages_frame
 
 
 def write_jsonl(messages: Iterable[Message], path: str | os.PathLike[str]) -> int:
@@ -60,6 +66,23 @@ def write_payloads(messages: Iterable[Message], folder: str | os.PathLike[str], 
     except OSError as exc:
         raise DatasetError(f"{target}: cannot write: {exc.strerror}") from exc
     return count
+
+
+def write_parquet(messages: Iterable[Message], path: str | os.PathLike[str]) -> int:
+    """Write ``messages`` to ``path`` as a Parquet file, one row a message; returns how many were written."""
+    target = Path(path)
+    frame = messages_frame(messages)
+    frame["payload"] = [value.encode("utf-8") if isinstance(value, str) else value for value in frame["payload"]]
+    frame["properties"] = [json.dumps(value, ensure_ascii=False) for value in frame["properties"]]
+    try:
+        frame.to_parquet(target, engine="pyarrow", index=False)
+    except ImportError as exc:
+        raise DatasetError(f"{target}: writing Parquet needs pyarrow: pip install 'pyarrow>=15' ({exc})") from exc
+    except OSError as exc:
+        raise DatasetError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    except (ValueError, TypeError) as exc:  # pyarrow's conversion errors derive from these
+        raise DatasetError(f"{target}: cannot write as Parquet: {exc}") from exc
+    return len(frame)
 
 
 def _message(message: object, index: int) -> Message:

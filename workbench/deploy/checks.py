@@ -82,6 +82,16 @@ def check_artifact_names(graph: Graph, modules: Iterable[ModuleArtifact]) -> Non
                          "registry endpoint, so give them different names or versions")
 
 
+def check_graph_artifact(graph: Graph, artifact: str, modules: Iterable[ModuleArtifact]) -> None:
+    """The graph must not be pushed to the ``NAME:TAG`` of one of its modules (it would replace it)."""
+    for module in modules:
+        if module.artifact == artifact:
+            raise _error(f"{where(graph)}: the graph would be pushed as {artifact}, the artifact of its module "
+                         f"\"{module.reference}\", and replace it in the registry",
+                         "give the graph another artifact name (graph_artifact=\"NAME:TAG\", --graph-artifact) "
+                         "or another name")
+
+
 def configured_graph(graph: Graph, overrides: Mapping[str, Mapping[str, str]]) -> Graph:
     """``graph`` with ``overrides`` (operation → key → value) written in as defaults; every required one set."""
     module_operations = [op.name for op in graph.operations if op.operation_type in MODULE_OPERATIONS]

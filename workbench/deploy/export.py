@@ -12,7 +12,14 @@ from ..dataflow.graph import Graph
 from ..errors import DeployError, GraphError
 from . import manifest as resource
 from .bundle import GRAPH_FILE, MANIFEST_FILE, NEXT_FILE, BundleModule, ExportBundle, prepare_directory, write_file
-from .checks import check_artifact_names, check_module, check_modules_given, configured_graph, where
+from .checks import (
+    check_artifact_names,
+    check_graph_artifact,
+    check_module,
+    check_modules_given,
+    configured_graph,
+    where,
+)
 from .instructions import next_steps
 from .modules import ModuleArtifact, load_module
 from .references import slug, split_artifact
@@ -52,6 +59,7 @@ def export(graph: Graph | str | Path, modules: Mapping[str, Any] | None, out_dir
     graph.validate(module_kinds={a.reference: a.kinds for a in artifacts})
     artifact_name = graph_artifact or f"{slug(graph.name)}:{_graph_tag(graph)}"
     name, _ = split_artifact(artifact_name, "--graph-artifact")
+    check_graph_artifact(graph, artifact_name, artifacts)
     deployment = resource.Deployment(
         name=resource_name or name[:63].rstrip("-._"), graph_artifact=artifact_name,
         registry_endpoint=registry_endpoint, source_endpoint=source_endpoint, source_topics=tuple(source_topics),

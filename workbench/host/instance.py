@@ -7,6 +7,8 @@ with its saved configuration, before the next call.
 from __future__ import annotations
 
 import ctypes
+import re
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +32,7 @@ from .values import build_plan
 # wasmtime's C API copies a list<u8> result value by value, under a fixed budget of
 # "hostcall fuel"; about this many bytes fit in one result (measured with wasmtime 50).
 MAX_RESULT_BYTES = 2_790_000
+_EXITED = re.compile(r"Exited with i32 exit status (-?\d+)")
 
 _ARGS: dict[str, Callable[..., list[Any]]] = {
     "map": lambda message: [message_to_wire(message)],
@@ -80,7 +83,7 @@ class OperatorInstance:
         buffers = BufferTable()
         buffers.context = c.context_address(store)
         linker, self.host_calls = build_linker(self.module, self.name, self.services, buffers,
-                                               self._on_host_error)
+                                               _weakly(self._on_host_error))
         try:
             instance = linker.instantiate(store, self.module.component)
         except wasmtime.WasmtimeError as exc:
@@ -164,6 +167,9 @@ class OperatorInstance:
         try:
             # The deadline is armed after the arguments are lowered: it bounds the guest only.
             return call(self._func_addrs[function], self._context, args, self._arm_deadline)
+        except TypeError as exc:  # lowering: a value the AIO types cannot hold (a timestamp beyond u64...)
+            raise OperatorError(OperatorFailure(self.name, function, f"cannot pass its input to the guest: {exc}",
+                                                _describe(inputs))) from exc
         except (wasmtime.WasmtimeError, wasmtime.Trap) as exc:
             self._collect_output()
             failure = self._failure(function, exc, inputs)
@@ -195,7 +201,12 @@ class OperatorInstance:
                       f"the usual cause is a {function} result of the wrong type: "
                       f"{self.kind}.{function} must return {_EXPECTED[function if function == 'init' else self.kind]}")
             return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
-        reason = _last_line(guest_tb) if guest_tb else f"trapped: {text.splitlines()[0]}"
+        exited = _EXITED.search(text)
+        if exited:
+            reason = (f"exited with status {exited[1]} instead of returning (sys.exit, os._exit or an uncaught "
+                      "SystemExit end the guest, never the host); the instance is re-created for the next call")
+            return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
+        reason = _last_line(guest_tb) if guest_tb else f"trapped: {_cause(text)}"
         return OperatorTrap(OperatorFailure(self.name, function, reason, _describe(inputs), guest_tb, details))
 
     def _on_host_error(self, exc: BaseException) -> None:
@@ -216,6 +227,30 @@ class OperatorInstance:
 
     def __repr__(self) -> str:
         return f"<OperatorInstance {self.name} ({self.kind}, API {self.module.api_version})>"
+
+
+def _weakly(method: Callable[[BaseException], None]) -> Callable[[BaseException], None]:
+    """``method``, called through a weak reference.
+
+    Host calls live in a process-wide registry until wasmtime drops the store; a strong reference
+    from there back to the instance would keep an instance that was never closed (its store,
+    linear memory and output files) alive for good.
+    """
+    ref = weakref.WeakMethod(method)
+
+    def call(exc: BaseException) -> None:
+        target = ref()
+        if target is not None:
+            target(exc)
+
+    return call
+
+
+def _cause(trap: str) -> str:
+    """What a wasmtime trap says happened: the end of its "Caused by:" chain (the first line is a header)."""
+    head, _, causes = trap.partition("Caused by:")
+    lines = [line.strip() for line in causes.splitlines() if line.strip()]
+    return lines[-1] if lines else head.splitlines()[0] if head else trap
 
 
 def _last_line(text: str) -> str:

@@ -18,5 +18,9 @@ __all__ = ["BuildProgress", "Notice", "WorkbenchMagics", "load_ipython_extension
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the magics with ``ipython`` (what ``%load_ext workbench`` calls)."""
+    """Register the magics with ``ipython`` (what ``%load_ext workbench`` calls), and under a
+    Jupyter kernel the comm target the JupyterLab extension's side panel connects to."""
+    from ..frontend import register_comm_target
+
     ipython.register_magics(WorkbenchMagics)
+    register_comm_target(ipython)

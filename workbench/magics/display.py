@@ -17,7 +17,7 @@ from html import escape
 from types import TracebackType
 from typing import Any
 
-from IPython.display import DisplayHandle, display
+from IPython.display import HTML, DisplayHandle, display
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,9 @@ class BuildProgress:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self._halt()
-        if error is not None:
+        if error is not None and self.elapsed < 1.0:
+            self._update(HTML(""))  # failed its checks before any build: the error below says it all
+        elif error is not None:
             what = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
             self._update(Notice(f"{self.label}: {what} after {self.elapsed:.1f} s", tone="failed"))
 

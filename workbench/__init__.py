@@ -5,8 +5,9 @@ Nothing heavy happens at import time; names are loaded on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
+
+from workbench._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -61,16 +62,7 @@ _EXPORTS = {
     "HostError": "workbench.errors",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -78,7 +70,3 @@ def load_ipython_extension(ipython: Any) -> None:
     from .magics import load_ipython_extension as load
 
     load(ipython)
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))

@@ -6,8 +6,7 @@ execution and ``record`` for the frames a ``Run`` exposes.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from workbench._lazy import lazy_exports
 
 _EXPORTS = {
     "run": "workbench.dataflow.run",
@@ -21,11 +20,4 @@ _EXPORTS = {
     "save_graph": "workbench.dataflow.graph_yaml",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench.dataflow' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -12,8 +12,9 @@ Nothing is imported until a name is used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workbench._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .catalogue import DatasetInfo, dataset_frame, list_datasets, load_dataset
@@ -23,30 +24,20 @@ if TYPE_CHECKING:
     from .writers import write_jsonl, write_parquet, write_payloads
 
 _EXPORTS = {
-    "load_dataset": "catalogue",
-    "list_datasets": "catalogue",
-    "dataset_frame": "catalogue",
-    "DatasetInfo": "catalogue",
-    "read_input": "readers",
-    "messages_frame": "tables",
-    "write_parquet": "writers",
-    "write_jsonl": "writers",
-    "write_payloads": "writers",
-    "START_MS": "timestamps",
+    "load_dataset": ".catalogue",
+    "list_datasets": ".catalogue",
+    "dataset_frame": ".catalogue",
+    "DatasetInfo": ".catalogue",
+    "read_input": ".readers",
+    "messages_frame": ".tables",
+    "write_parquet": ".writers",
+    "write_jsonl": ".writers",
+    "write_payloads": ".writers",
+    "START_MS": ".timestamps",
 }
 
-__all__ = ["START_MS", "DatasetInfo", "dataset_frame", "list_datasets", "load_dataset", "messages_frame",
-           "read_input", "write_jsonl", "write_parquet", "write_payloads"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench.datasets' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "DatasetInfo", "START_MS", "dataset_frame", "list_datasets", "load_dataset", "messages_frame",
+    "read_input", "write_jsonl", "write_parquet", "write_payloads"
+]
+_, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -15,7 +15,7 @@ from typing import Any
 import wasmtime
 
 from ..errors import HostError, OperatorError, OperatorFailure, OperatorMemoryError, OperatorTimeout, OperatorTrap
-from ..messages import DataModel, Timestamp
+from ..kinds import KindCalls
 from ..tracebacks import SourceMap, extract_guest_traceback
 from . import _capi as c
 from .buffers import BufferTable
@@ -52,7 +52,7 @@ _RESULTS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-class OperatorInstance:
+class OperatorInstance(KindCalls):
     """Runs one operator kind of a component module inside the sandbox."""
 
     def __init__(self, module: ComponentModule, kind: str | None = None, *, name: str | None = None,
@@ -141,21 +141,6 @@ class OperatorInstance:
                                                     _describe(inputs)))
             result = value
         return _RESULTS[self.kind](result)
-
-    def map(self, message: DataModel) -> DataModel:
-        return self.process(message)
-
-    def filter(self, message: DataModel) -> bool:
-        return self.process(message)
-
-    def branch(self, timestamp: Timestamp, message: DataModel) -> bool:
-        return self.process(timestamp, message)
-
-    def accumulate(self, staged: DataModel, messages: Sequence[DataModel]) -> DataModel:
-        return self.process(staged, messages)
-
-    def delay(self, message: DataModel, timestamp: Timestamp) -> Timestamp:
-        return self.process(message, timestamp)
 
     def _call(self, function: str, args: list[Any], inputs: Any) -> Any:
         if self._store is None:

@@ -25,8 +25,9 @@ imported by ``workbench.live.client`` only, and nothing is imported until a name
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workbench._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .address import Broker
@@ -37,28 +38,18 @@ if TYPE_CHECKING:
     from .tap import tap
 
 _EXPORTS = {
-    "Broker": "address",
-    "LiveError": "errors",
-    "ConnectionEvent": "events",
-    "MqttPublisher": "publisher",
-    "mqtt_publisher": "publisher",
-    "MqttSource": "source",
-    "mqtt_messages": "source",
-    "tap": "tap",
+    "Broker": ".address",
+    "LiveError": ".errors",
+    "ConnectionEvent": ".events",
+    "MqttPublisher": ".publisher",
+    "mqtt_publisher": ".publisher",
+    "MqttSource": ".source",
+    "mqtt_messages": ".source",
+    "tap": ".tap",
 }
 
-__all__ = ["Broker", "ConnectionEvent", "LiveError", "MqttPublisher", "MqttSource", "mqtt_messages",
-           "mqtt_publisher", "tap"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench.live' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "Broker", "ConnectionEvent", "LiveError", "MqttPublisher", "MqttSource", "mqtt_messages",
+    "mqtt_publisher", "tap"
+]
+_, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

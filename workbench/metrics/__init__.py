@@ -13,8 +13,7 @@ imports neither.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from workbench._lazy import lazy_exports
 
 _EXPORTS = {
     "MetricsError": "workbench.metrics.frames",
@@ -36,17 +35,4 @@ _EXPORTS = {
     "write_report": "workbench.metrics.report",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench.metrics' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

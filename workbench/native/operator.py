@@ -15,7 +15,7 @@ from ..compiler.checks import CLASS_NAMES, check_source
 from ..compiler.wit import BINDINGS_SUBMODULES, DEFAULT_API, KINDS, World
 from ..errors import OperatorError, OperatorFailure
 from ..host.services import HostServices
-from ..messages import DataModel, Timestamp
+from ..kinds import KindCalls
 from .bindings import bindings_folder, isolated_imports
 from .convert import BindingTypes
 from .host import install_host
@@ -23,7 +23,7 @@ from .host import install_host
 _BINDING_NAMES = {f"{k}_impl" for k in KINDS} | {"module_impl"}
 
 
-class NativeOperator:
+class NativeOperator(KindCalls):
     """Same calls as ``OperatorInstance`` (``init``, ``process``, ``map``…), run natively."""
 
     def __init__(self, operator_class: type, package: types.ModuleType, kind: str, api: str,
@@ -76,21 +76,6 @@ class NativeOperator:
         except TypeError as exc:
             raise OperatorError(OperatorFailure(self.name, "process", f"returned the wrong type: {exc}",
                                                 _single(inputs))) from exc
-
-    def map(self, message: DataModel) -> DataModel:
-        return self.process(message)
-
-    def filter(self, message: DataModel) -> bool:
-        return self.process(message)
-
-    def branch(self, timestamp: Timestamp, message: DataModel) -> bool:
-        return self.process(timestamp, message)
-
-    def accumulate(self, staged: DataModel, messages: Sequence[DataModel]) -> DataModel:
-        return self.process(staged, messages)
-
-    def delay(self, message: DataModel, timestamp: Timestamp) -> Timestamp:
-        return self.process(message, timestamp)
 
     def close(self) -> None:
         return None

@@ -12,27 +12,16 @@ Nothing is imported until a name is used.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from workbench._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .builder import GraphBuilder
     from .feed import Feed
     from .run_panel import RunPanel
 
-_EXPORTS = {"GraphBuilder": "builder", "RunPanel": "run_panel", "Feed": "feed"}
+_EXPORTS = {"GraphBuilder": ".builder", "RunPanel": ".run_panel", "Feed": ".feed"}
 
 __all__ = ["Feed", "GraphBuilder", "RunPanel"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'workbench.widgets' has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+_, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

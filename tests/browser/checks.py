@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 # The colour of each token of a cell's editor, and what the theme's variables resolve to.
@@ -61,3 +62,19 @@ def open_workbench_panel(page: Any) -> Any:
         page.locator(".jp-SideBar [data-id='workbench-panel']").click()
     panel.wait_for(state="visible")
     return panel
+
+
+def shown_text(element: Any, timeout: float = 20.0) -> str:
+    """The text a person reads in ``element``, once it is laid out.
+
+    JupyterLab skips layout of off-screen cells (``content-visibility: auto``); until the
+    browser lays a cell out again after it scrolls into view, its ``innerText`` is empty. So
+    wait until the element is visible and shows some text.
+    """
+    element.wait_for(state="visible", timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    text: str = element.inner_text()
+    while not text.strip() and time.monotonic() < deadline:
+        time.sleep(0.2)
+        text = element.inner_text()
+    return text

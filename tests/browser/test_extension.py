@@ -12,6 +12,7 @@ from tests.browser.checks import (
     keywords_highlighted,
     open_workbench_panel,
     plotted_traces,
+    shown_text,
     token_colours,
 )
 from tests.browser.notebook import NotebookPage
@@ -47,12 +48,12 @@ def test_operator_cells_are_python_with_a_kind_badge(tour: NotebookPage) -> None
     assert keywords_highlighted(cell) == ["class", "def", "import", "return"]
     badge = cell.locator(".jp-workbench-CellKind")
     assert badge.get_attribute("data-kinds") == "map filter"
-    assert badge.inner_text().split() == ["map", "filter"]
+    assert shown_text(badge).split() == ["map", "filter"]
 
 
 def test_graph_cells_are_yaml(tour: NotebookPage) -> None:
     cell = tour.code_cell("%%graph")
-    assert cell.locator(".jp-workbench-CellKind").inner_text() == "graph"
+    assert shown_text(cell.locator(".jp-workbench-CellKind")) == "graph"
     colours = token_colours(cell)
     keys = {text: colour for text, colour in colours["tokens"] if text in ("metadata", "operations", "name")}
     assert keys and all(colour != colours["plain"] for colour in keys.values()), colours
@@ -62,7 +63,7 @@ def test_graph_cells_are_yaml(tour: NotebookPage) -> None:
 
 def test_build_card(tour: NotebookPage) -> None:
     card = tour.outputs(tour.code_cell("%%operator")).first
-    text = card.inner_text()
+    text = shown_text(card)
     assert "tour:1.0.0" in text and "map, filter" in text and "all provided by AIO" in text
 
 
@@ -74,8 +75,8 @@ def test_graph_view_draws_the_dag_and_shows_a_step(tour: NotebookPage) -> None:
     assert view.locator(".jp-workbench-Graph-edge").count() == 3
     view.locator("[data-step='plausible']").click()
     details = view.locator(".jp-workbench-Graph-details")
-    assert "plausible" in details.inner_text() and "Highest temperature kept" in details.inner_text()
-    assert "class Filter" in details.locator(".jp-workbench-Graph-source").inner_text()
+    assert "plausible" in shown_text(details) and "Highest temperature kept" in shown_text(details)
+    assert "class Filter" in shown_text(details.locator(".jp-workbench-Graph-source"))
     assert details.locator(".jp-workbench-py-keyword", has_text="class").count() > 0
     tour.screenshot("graph-view", view)
 
@@ -100,10 +101,10 @@ def test_graph_view_pans_and_zooms(tour: NotebookPage) -> None:
 
 def test_latency_of_the_last_run_is_on_the_graph(tour: NotebookPage) -> None:
     view = tour.outputs(tour.code_cell("current_session().graph")).locator(".jp-workbench-Graph")
-    assert "last run: 300 inputs" in view.locator(".jp-workbench-Graph-header").inner_text()
+    assert "last run: 300 inputs" in shown_text(view.locator(".jp-workbench-Graph-header"))
     assert "µs" in (view.locator("[data-step='to-celsius']").text_content() or "")
     view.locator("[data-step='to-celsius']").click()
-    stats = view.locator(".jp-workbench-Graph-stats").inner_text()
+    stats = shown_text(view.locator(".jp-workbench-Graph-stats"))
     assert "received\t300" in stats and "mean latency" in stats and "p99 latency" in stats
 
 
@@ -115,13 +116,13 @@ def test_run_panel_draws_live_figures(tour: NotebookPage) -> None:
     tour.page.wait_for_function("""(root) => root.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length > 0""",
                                 arg=panel.element_handle(), timeout=60_000)
     assert plotted_traces(panel) >= 2  # p50/p95/p99 lines of two operators
-    assert "500 / 500" in panel.inner_text()
+    assert "500 / 500" in shown_text(panel)
     tour.screenshot("run-panel", panel)
 
 
 def test_side_panel_lists_the_session_and_follows_runs(tour: NotebookPage) -> None:
     panel = open_workbench_panel(tour.page)
-    assert "connected" in panel.locator(".jp-workbench-Panel-status").inner_text()
+    assert "connected" in shown_text(panel.locator(".jp-workbench-Panel-status"))
     operator = panel.locator(".jp-workbench-Panel-operator[data-name='tour:1.0.0']")
     assert operator.locator(".jp-workbench-Kind").all_inner_texts() == ["map", "filter"]
     assert panel.locator(".jp-workbench-Panel-graphItem[data-name='tour']").is_visible()
@@ -129,7 +130,7 @@ def test_side_panel_lists_the_session_and_follows_runs(tour: NotebookPage) -> No
     assert runs.count() >= 1
     panel.locator(".jp-workbench-Panel-graphItem[data-name='tour']").click()
     panel.locator(".jp-workbench-Graph [data-step='to-celsius']").click()
-    assert "class Map" in panel.locator(".jp-workbench-Graph-source").inner_text()
+    assert "class Map" in shown_text(panel.locator(".jp-workbench-Graph-source"))
     count = runs.count()
     tour.menu("Run", "Run All Cells")  # runs again: the panel lists the new run without a refresh
     tour.wait_until_done()
@@ -170,7 +171,7 @@ def test_side_panel_follows_a_kernel_restart(tour: NotebookPage) -> None:
     load.locator(".cm-content").click()
     tour.page.keyboard.press("Shift+Enter")
     status.filter(has_text="connected").wait_for()
-    assert panel.locator(".jp-workbench-Panel-section[data-section='operators']").inner_text().startswith(
+    assert shown_text(panel.locator(".jp-workbench-Panel-section[data-section='operators']")).startswith(
         "Operators (0)")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.checks import failing_cells, keywords_highlighted, open_workbench_panel
+from tests.browser.checks import failing_cells, keywords_highlighted, open_workbench_panel, shown_text
 from tests.browser.conftest import ROOT
 from tests.browser.notebook import NotebookPage
 
@@ -29,8 +29,8 @@ def test_first_tutorial_in_jupyterlab(page: Any, lab: Any, shots: Path) -> None:
     # %%operator: Python highlighting, the kind badge and the build card.
     operator = notebook.code_cell("%%operator --name to-celsius")
     assert {"class", "def", "import", "return"} <= set(keywords_highlighted(operator))
-    assert operator.locator(".jp-workbench-CellKind").inner_text() == "map"
-    card = notebook.outputs(operator).first.inner_text()
+    assert shown_text(operator.locator(".jp-workbench-CellKind")) == "map"
+    card = shown_text(notebook.outputs(operator).first)
     assert "to-celsius:1.0.0" in card and "map" in card and "all provided by AIO" in card
     notebook.screenshot("build-card", operator)
 
@@ -40,11 +40,11 @@ def test_first_tutorial_in_jupyterlab(page: Any, lab: Any, shots: Path) -> None:
     steps = view.locator(".jp-workbench-Graph-node")
     assert [steps.nth(i).get_attribute("data-step") for i in range(steps.count())] == ["source", "to-celsius", "sink"]
     view.locator("[data-step='to-celsius']").click()
-    assert "class Map" in view.locator(".jp-workbench-Graph-source").inner_text()
+    assert "class Map" in shown_text(view.locator(".jp-workbench-Graph-source"))
     notebook.screenshot("graph", graph)
 
     # %workbench run: the run's summary, one row per operation.
-    run = notebook.outputs(notebook.code_cell("%workbench run")).first.inner_text()
+    run = shown_text(notebook.outputs(notebook.code_cell("%workbench run")).first)
     assert "Run of first-map" in run and "200 inputs" in run and "to-celsius" in run
 
     # The side panel lists what the kernel's session holds.
@@ -52,5 +52,5 @@ def test_first_tutorial_in_jupyterlab(page: Any, lab: Any, shots: Path) -> None:
     page.locator(".jp-workbench-Panel-status", has_text="connected").wait_for()
     assert panel.locator(".jp-workbench-Panel-operator[data-name='to-celsius:1.0.0']").is_visible()
     assert panel.locator(".jp-workbench-Panel-graphItem[data-name='first-map']").is_visible()
-    assert "200 inputs" in panel.locator(".jp-workbench-Panel-run").first.inner_text()
+    assert "200 inputs" in shown_text(panel.locator(".jp-workbench-Panel-run").first)
     notebook.screenshot("side-panel")

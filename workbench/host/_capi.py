@@ -67,12 +67,12 @@ func_call = _proto("wasmtime_component_func_call", c_void_p,
                    c_void_p, c_void_p, c_void_p, c_size_t, c_void_p, c_size_t)
 func_post_return = _proto("wasmtime_component_func_post_return", c_void_p, c_void_p, c_void_p)
 
-_memset = ctypes.memset
-_string_at = ctypes.string_at
+_ZEROS = bytes(4096)
 
 
 def zero(addr: int, size: int) -> None:
-    _memset(addr, 0, size)
+    """Fill ``size`` bytes at ``addr`` with zeros (a slice store: ctypes.memset costs ~0.7 µs a call)."""
+    MEMORY[addr:addr + size] = _ZEROS[:size] if size <= len(_ZEROS) else bytes(size)
 
 
 def read_bytes(addr: int) -> bytes:

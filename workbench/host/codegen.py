@@ -264,6 +264,6 @@ def host_invoker(params: list[Plan], result: Plan | None, function: Any) -> Any:
         w.emit(1, call)
     else:
         w.emit(1, f"value = {call}")
-        w.emit(1, f"{w.ref(c.zero)}(r, {VAL})")
+        w.emit(1, f"M[r:r+{VAL}] = {w.ref(bytes(VAL))}")
         w.emit(1, f"{w.ref(result)}.lower(value, r)")
     return w.function("invoke", "a, r")

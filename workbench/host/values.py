@@ -159,7 +159,7 @@ class Plan:
 def clear(addr: int) -> None:
     """Free what a value slot owns and leave it holding ``false`` (safe to free again)."""
     c.val_delete(addr)
-    c.zero(addr, VAL)
+    MEM[addr:addr + VAL] = _ZERO_VAL
 
 
 class ScalarPlan(Plan):

@@ -144,6 +144,24 @@ class Session:
         self._changed("runs")
         return result
 
+    def export(self, graph: Any, out_dir: str | Path, *,
+               config: Mapping[str, Any] | Iterable[str] | None = None, **options: Any) -> Any:
+        """Export a graph of the session with its modules for AIO (see ``workbench.export``).
+
+        Configuration given to ``%%operator --config`` goes into the graph definition as parameter
+        defaults, beneath the graph's own values and ``config``: the exported graph then runs on
+        AIO as it runs here.
+        """
+        from .dataflow.graph import Graph
+        from .dataflow.run import parse_overrides
+        from .deploy import export
+
+        graph = self.graph(graph)
+        graph = graph if isinstance(graph, Graph) else Graph.load(graph)
+        modules = self.modules_for(graph)
+        return export(graph, modules, out_dir, config=self._defaults_for(graph, modules, parse_overrides(config)),
+                      **options)
+
     def _defaults_for(self, graph: Any, modules: Mapping[str, Any],
                       overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
         """``--config`` given at compile time, beneath the graph's own values and the run's."""

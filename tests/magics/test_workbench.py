@@ -8,6 +8,7 @@ import pytest
 
 from tests.magics.conftest import SEEN, SEEN_GRAPH, Cells
 from workbench.dataflow.record import Run
+from workbench.deploy import LocalRegistry
 from workbench.session import session
 
 
@@ -61,6 +62,8 @@ def test_errors_of_workbench_commands_are_short(cell: Cells) -> None:
     ("%workbench run g -o 1x", "-o needs a Python variable name"),
     ("%workbench report", "needs a PATH"),
     ("%workbench launch", "invalid choice: 'launch'"),
+    ("%workbench export g", "%workbench export needs a GRAPH and --out DIR"),
+    ("%workbench push out", "needs the DIR of an exported bundle and --registry"),
 ])
 def test_usage_errors(cell: Cells, line: str, message: str) -> None:
     shown = cell.failing(line)
@@ -92,3 +95,30 @@ def test_run_of_a_compiled_operator_in_wasm_mode(cell: Cells) -> None:
     cell('%workbench run "Seen graph" --mode wasm --n 4 --seed 1 -o wasm_run')
     run = cell.shell.user_ns["wasm_run"]
     assert run.inputs == 4 and [p["seen"] for p in run.payloads()] == [True] * 4
+
+
+def test_export_of_a_native_only_operator_says_to_compile_it(seen_graph: Cells, tmp_path: Path) -> None:
+    shown = seen_graph.failing(f'%workbench export "Seen graph" --out {tmp_path / "bundle"}')
+    assert "DeployError" in shown.text and "Traceback" not in shown.text
+    assert "\"map:1.0.0\" runs natively only (%%operator --native)" in shown.text and "without --native" in shown.text
+    assert not (tmp_path / "bundle").exists()
+
+
+@pytest.mark.slow
+def test_export_then_push_to_a_real_registry(cell: Cells, tmp_path: Path) -> None:
+    cell("%%operator --config mark-key=seen\n" + SEEN)
+    cell("%%graph\n" + SEEN_GRAPH)
+    out = tmp_path / "bundle"
+    shown = cell(f'%workbench export "Seen graph" --out {out} --config mark.level=3 -o bundle')
+    bundle = cell.shell.user_ns["bundle"]
+    assert shown.value is bundle and "Export bundle" in shown.html()
+    assert sorted(p.name for p in out.iterdir()) == [
+        "NEXT.md", "bundle.json", "dataflow-graph.yaml", "graph.yaml", "map-1.0.0.wasm"]
+    graph_yaml = (out / "graph.yaml").read_text()
+    # The run's configuration travels with the graph: compile-time defaults and --config.
+    assert "mark-key" in graph_yaml and "seen" in graph_yaml and "level" in graph_yaml
+    with LocalRegistry(tmp_path / "registry") as registry:
+        pushed = cell(f"%workbench push {out} --registry {registry.host}/magic --plain-http -o pushed").value
+    assert pushed is cell.shell.user_ns["pushed"]
+    assert [a.kind for a in pushed.artifacts] == ["module", "graph"]
+    assert pushed.artifacts[0].reference == f"{registry.host}/magic/map:1.0.0"

@@ -77,6 +77,9 @@ def load_module(reference: str, source: Any, api: str, where: str) -> ModuleArti
         return _from_wasm(reference, name, version, bytes(source), "wasm bytes")
     if isinstance(source, (str, Path)):
         return _from_file(reference, name, version, Path(source), api)
+    if getattr(source, "native_only", False):
+        raise DeployError(f"module \"{reference}\" runs natively only (%%operator --native); AIO runs WebAssembly, "
+                          "so compile it (the same cell without --native) before exporting")
     raise DeployError(f"module \"{reference}\": cannot export a {type(source).__name__}; give a CompiledOperator, "
                       "a .py source or a .wasm component")
 

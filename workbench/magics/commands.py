@@ -22,7 +22,7 @@ from ..session import session
 from .display import BuildProgress, Notice
 from .errors import Magic, reported
 
-COMMANDS = ("run", "operators", "graphs", "runs", "datasets", "report")
+COMMANDS = ("run", "operators", "graphs", "runs", "datasets", "report", "export", "push")
 
 
 def cell_usage(magic: Magic) -> Magic:
@@ -92,7 +92,8 @@ class WorkbenchMagics(Magics):
     @reported()
     @magic_arguments()
     @argument("command", nargs="?", choices=COMMANDS, help="what to do (see above)")
-    @argument("target", nargs="?", help="the GRAPH to run (registered name or YAML file) or the report PATH")
+    @argument("target", nargs="?", help="the GRAPH to run or export (registered name or YAML file), "
+                                        "the report PATH or the bundle DIR to push")
     @argument("--dataset", help="built-in dataset of the inputs (default: temperature; see %%workbench datasets)")
     @argument("--n", type=int, default=100, help="number of input messages (default: 100)")
     @argument("--seed", type=int, default=0, help="dataset seed (default: 0)")
@@ -100,7 +101,11 @@ class WorkbenchMagics(Magics):
                                                           "(default: wasm unless an operator is native only)")
     @argument("--config", nargs="+", action="extend", default=[], metavar="OP.KEY=VALUE",
               help="configuration of one operation for this run")
-    @argument("-o", dest="variable", metavar="VAR", help="also keep the Run in the variable VAR")
+    @argument("-o", dest="variable", metavar="VAR", help="also keep the result in the variable VAR")
+    @argument("--out", metavar="DIR", help="export: the folder to write the bundle to")
+    @argument("--registry", metavar="HOST[:PORT]/REPO", help="push: the OCI registry and repository")
+    @argument("--tag", help="push: tag of the graph artifact (default: the graph's version)")
+    @argument("--plain-http", action="store_true", help="push: the registry speaks HTTP, not HTTPS")
     @argument("--traceback", nargs="?", const="toggle", choices=("on", "off", "toggle"),
               help="show full Python tracebacks for workbench errors (no value: toggle)")
     def workbench(self, line: str) -> Any:
@@ -110,6 +115,10 @@ class WorkbenchMagics(Magics):
                              [--config OP.KEY=VALUE ...] [-o VAR]   run a graph; shows the Run
         %workbench operators | graphs | runs | datasets            listings (pandas frames)
         %workbench report PATH      write the last run's HTML report
+        %workbench export GRAPH --out DIR [--config OP.KEY=VALUE ...] [-o VAR]
+                                    graph definition, .wasm modules, DataflowGraph resource
+        %workbench push DIR --registry HOST[:PORT]/REPO [--tag T] [--plain-http] [-o VAR]
+                                    push an exported bundle to an OCI registry
         %workbench --traceback [on|off]   short errors with a hint (default) or full tracebacks
         """
         args = parse_line(self.workbench, line)
@@ -123,13 +132,35 @@ class WorkbenchMagics(Magics):
     def _run(self, args: Any) -> Any:
         if args.target is None:
             raise UsageError("%workbench run needs a GRAPH: a name from %workbench graphs or a YAML file")
-        if args.variable is not None and not args.variable.isidentifier():
-            raise UsageError(f"-o needs a Python variable name, not {args.variable!r}")
+        self._check_variable(args)
         run = session().run(args.target, dataset=args.dataset, n=args.n, seed=args.seed, mode=args.mode,
                             config=args.config)
+        return self._keep(args, run)
+
+    def _export(self, args: Any) -> Any:
+        if args.target is None or args.out is None:
+            raise UsageError("%workbench export needs a GRAPH and --out DIR: "
+                             "%workbench export GRAPH --out DIR [--config OP.KEY=VALUE ...]")
+        self._check_variable(args)
+        return self._keep(args, session().export(args.target, args.out, config=args.config))
+
+    def _push(self, args: Any) -> Any:
+        from ..deploy import push
+
+        if args.target is None or args.registry is None:
+            raise UsageError("%workbench push needs the DIR of an exported bundle and --registry HOST[:PORT]/REPO")
+        self._check_variable(args)
+        return self._keep(args, push(args.target, args.registry, tag=args.tag, plain_http=args.plain_http))
+
+    @staticmethod
+    def _check_variable(args: Any) -> None:
+        if args.variable is not None and not args.variable.isidentifier():
+            raise UsageError(f"-o needs a Python variable name, not {args.variable!r}")
+
+    def _keep(self, args: Any, result: Any) -> Any:
         if args.variable is not None:
-            self.ipython.user_ns[args.variable] = run
-        return run
+            self.ipython.user_ns[args.variable] = result
+        return result
 
     def _operators(self, args: Any) -> Any:
         return session().operators_frame()

@@ -142,6 +142,30 @@ def test_an_operator_error_is_shown_in_the_panel(session: Session) -> None:
     assert "run of 'arms' finished: 2 inputs" in panel.status.value
 
 
+@pytest.mark.parametrize(("policy", "said"), [
+    ("dead-letter", "12 failed in operators (12 dead letters: panel.last_run.dead_letters)"),
+    ("skip", "12 failed in operators and were skipped"),
+])
+def test_the_error_policy_lets_a_run_go_on_and_says_what_failed(session: Session, policy: str, said: str) -> None:
+    session.add_graph(two_arm_graph())  # every dataset message fails in 'scale'
+    panel = RunPanel(session=session, graph="arms", n=12)
+    panel.errors.value = policy
+    panel.run_button.click()
+    run = panel.wait(TIMEOUT)
+
+    assert run is not None and panel.error is None
+    assert run.failed == 12 and len(run.dead_letters) == (12 if policy == "dead-letter" else 0)
+    assert said in unescape(panel.status.value) and panel.progress.bar_style == "warning"
+    if policy == "dead-letter":
+        assert set(run.dead_letters["operator"]) == {"scale"}
+
+
+def test_an_unknown_error_policy_is_refused_when_the_panel_is_made(session: Session) -> None:
+    session.add_graph(two_arm_graph())
+    with pytest.raises(ValueError, match="errors='ignore' is not one of stop, skip, dead-letter"):
+        RunPanel(session=session, graph="arms", errors="ignore")
+
+
 def test_without_a_graph_the_panel_says_how_to_get_one(session: Session) -> None:
     panel = RunPanel(session=session)
     panel.run_button.click()

@@ -6,7 +6,9 @@
     panel.wait(); panel.last_run                     # the Run (also session().last_run)
 
 A run goes in a background thread, so the kernel stays responsive and Stop can be clicked:
-Stop ends the run's input (``Feed.stop``) and the engine finishes cleanly with what it was fed;
+"on error" is the run's error policy (``workbench.run(errors=...)``): stop at the first
+operator error, or skip or dead-letter the failing message and go on; a run with failures says
+how many, and its dead letters are ``panel.last_run.dead_letters``. Stop ends the run's input (``Feed.stop``) and the engine finishes cleanly with what it was fed;
 the stopped run is kept in the session like any other. While the run goes, the progress bar
 follows the messages fed (at most every 0.2 s) and the figures follow the engine's
 ``on_progress`` snapshots (every ``progress_every`` seconds); both are widget updates sent
@@ -38,13 +40,14 @@ SPEEDS = (("as fast as possible", 0.0), ("event time ×1", 1.0), ("event time ×
           ("event time ×100", 100.0), ("event time ×1000", 1000.0))
 DATASET, FRAME = "dataset", "data frame"
 PREVIEW_COLUMNS = ["sink", "timestamp", "topic", "text"]
+ERROR_POLICIES = (("stop the run", "stop"), ("skip the message", "skip"), ("dead-letter it", "dead-letter"))
 
 
 class RunPanel(widgets.VBox):
     """Graph and input choices, Run/Stop, a progress bar, live figures and an output preview."""
 
     def __init__(self, session: Session | None = None, graph: Graph | str | None = None, data: Any = None, *,
-                 n: int | None = None, progress_every: float = 0.5, preview_rows: int = 10):
+                 n: int | None = None, errors: str = "stop", progress_every: float = 0.5, preview_rows: int = 10):
         self.session = session if session is not None else current_session()
         self.data = data
         self.progress_every = progress_every
@@ -59,6 +62,10 @@ class RunPanel(widgets.VBox):
         self._graphs: dict[str, Graph] = {}
         self._extra: dict[str, Graph] = {}
         self._make_controls(n if n is not None else (len(data) if data is not None else 200))
+        policies = [value for _, value in ERROR_POLICIES]
+        if errors not in policies:
+            raise ValueError(f"errors={errors!r} is not one of {', '.join(policies)}")
+        self.errors.value = errors
         super().__init__(self._layout())
         self._refresh_graphs(graph)  # a bad ``graph`` argument raises here, like any bad argument
         self.session.subscribe(self._session_changed)
@@ -95,6 +102,7 @@ class RunPanel(widgets.VBox):
         self.count = widgets.BoundedIntText(value=max(n, 1), min=1, max=10**9, layout=widgets.Layout(width="120px"))
         self.seed = widgets.IntText(value=0, layout=widgets.Layout(width="120px"))
         self.speed = widgets.Dropdown(options=SPEEDS, value=0.0, layout=widgets.Layout(width="200px"))
+        self.errors = widgets.Dropdown(options=ERROR_POLICIES, value="stop", layout=widgets.Layout(width="170px"))
         self.run_button = button("Run", "success", "play")
         self.stop_button = button("Stop", "danger", "stop")
         self.stop_button.disabled = True
@@ -113,7 +121,7 @@ class RunPanel(widgets.VBox):
             labelled("graph", self.graph_choice),
             labelled("input", widgets.HBox([self.input_choice, self.dataset])),
             widgets.HBox([labelled("messages", self.count, "70px"), labelled("seed", self.seed, "40px"),
-                          labelled("replay", self.speed, "50px")]),
+                          labelled("replay", self.speed, "50px"), labelled("on error", self.errors, "60px")]),
             widgets.HBox([self.run_button, self.stop_button, self.progress, self.progress_label]),
             self.status, self.figures, self.preview,
         ]
@@ -131,9 +139,9 @@ class RunPanel(widgets.VBox):
                 return
             graph = self._chosen_graph()
             messages, total = self._inputs()
-            self._begin(graph, Feed(messages, total, float(self.speed.value), on_fed=self._fed))
+            self._begin(graph, Feed(messages, total, float(self.speed.value), on_fed=self._fed), self.errors.value)
 
-    def _begin(self, graph: Graph, feed: Feed) -> None:
+    def _begin(self, graph: Graph, feed: Feed, errors: str = "stop") -> None:
         self.last_run, self.error, self.stopped, self.feed = None, None, False, feed
         self.progress.max, self.progress.value, self.progress.bar_style = max(feed.total, 1), 0, "info"
         self.progress_label.value = f"0 / {feed.total}"
@@ -142,7 +150,7 @@ class RunPanel(widgets.VBox):
         self._buttons(running=True)
         self._active = True
         self._say(note_html(f"running {graph.name!r} over {feed.total} messages"))
-        self._thread = threading.Thread(target=self._execute, args=(graph, feed), daemon=True,
+        self._thread = threading.Thread(target=self._execute, args=(graph, feed, errors), daemon=True,
                                         name=f"workbench run of {graph.name}")
         self._thread.start()
 
@@ -168,9 +176,10 @@ class RunPanel(widgets.VBox):
         return load_dataset(self.dataset.value, n=self.count.value, seed=self.seed.value), self.count.value
 
     # -- the run thread ----------------------------------------------------------------------
-    def _execute(self, graph: Graph, feed: Feed) -> None:
+    def _execute(self, graph: Graph, feed: Feed, errors: str) -> None:
         try:
-            run = self.session.run(graph, feed, on_progress=self._snapshot, progress_every=self.progress_every)
+            run = self.session.run(graph, feed, on_progress=self._snapshot, progress_every=self.progress_every,
+                                   errors=errors)
         except Exception as exc:  # the end of the run thread: shown in the panel, kept in .error
             self._ended_with(exc, feed)
         else:
@@ -205,8 +214,9 @@ class RunPanel(widgets.VBox):
             self._active = False
             self.last_run, self.stopped = run, not feed.exhausted
             self._fed(feed.fed)
-            self.progress.bar_style = "warning" if self.stopped else "success"
-            self._say(note_html(_summary(run, feed), "warning" if self.stopped else "ok"))
+            troubled = self.stopped or run.failed > 0
+            self.progress.bar_style = "warning" if troubled else "success"
+            self._say(note_html(_summary(run, feed), "warning" if troubled else "ok"))
         with reported(self._figures_failed):
             self.figures.update(run)
             self.preview.value = preview_html(run, self.preview_rows)
@@ -262,6 +272,10 @@ def _dataset_names() -> list[str]:
 
 def _summary(run: Run, feed: Feed) -> str:
     done = f"{run.inputs} inputs → {run.output_count} outputs, {run.late} late, in {run.seconds:.3f} s"
+    if run.failed:
+        kept = len(run.dead_letters)
+        done += (f"; {run.failed} failed in operators ({kept} dead letters: panel.last_run.dead_letters)" if kept
+                 else f"; {run.failed} failed in operators and were skipped")
     if feed.exhausted:
         return f"run of {run.graph!r} finished: {done}"
     return (f"run of {run.graph!r} stopped after {run.inputs} of {feed.total} messages: {done}; "

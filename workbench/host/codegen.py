@@ -1,10 +1,12 @@
-"""Straight-line Python for the hot conversions: records, tuples and their leaves inlined.
+"""Straight-line Python for the hot conversions: records, tuples, variants and options inlined.
 
 A plan tree walked node by node costs a Python call per node. For the message type that
 is ~60 calls per direction. ``specialise`` generates, once per plan, functions in which
-records, tuples, scalars, strings and byte lists are inlined; only variants, options,
-results and lists (whose shape depends on the value) remain calls. The generated
-functions replace the plan's generic ``lift``/``relower``.
+records, tuples, scalars, strings, byte lists, variants (their case told by one byte of its
+name, or its length) and options are inlined; only results, lists (whose length depends on
+the value) and resources remain calls. Re-lowering rewrites in place only what changed, and
+mints a fresh handle for each owned resource. The generated functions replace the plan's
+generic ``lift``/``relower``; their source is kept as ``function.source``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .values import (
     OptionPlan,
     Plan,
     RecordPlan,
+    ResourcePlan,
     ResultPlan,
     ScalarPlan,
     StringPlan,
@@ -85,7 +88,51 @@ def _leaf_expr(plan: Plan, values: list[str], addr: str, w: _Writer, indent: int
         return f"M[{data}+{OFF}:{data}+{OFF}+{size}*{VAL}:{VAL}].tobytes()"
     if isinstance(plan, RecordPlan):
         return _record_expr(plan, f"{values[0]}+{plan.value_at}", w, indent)
+    return _inline_expr(plan, addr, w, indent)
+
+
+def _inline_expr(plan: Plan, addr: str, w: _Writer, indent: int) -> str:
+    """Variants, options and results lifted in place (an if-chain into a temporary); the rest by a call."""
+    if isinstance(plan, VariantPlan):
+        return _variant_inline(plan, addr, w, indent)
+    if isinstance(plan, OptionPlan):
+        out, box = w.temp("t"), w.temp("b")
+        w.emit(indent, f"{box} = W(M, {addr}+{OFF})[0]")
+        w.emit(indent, f"if {box} == 0:")
+        w.emit(indent + 1, f"{out} = None")
+        w.emit(indent, "else:")
+        w.emit(indent + 1, f"{out} = {_lift_expr(plan.payload, box, w, indent + 1)}")
+        return out
     return f"{w.ref(plan)}.lift({addr})"
+
+
+def _discriminator(names: tuple[bytes, ...]) -> tuple[str, int] | None:
+    """How to tell a variant's case from its name cheaply: by length, or by the byte at one position."""
+    if len({len(n) for n in names}) == len(names):
+        return "size", 0
+    for position in range(min(len(n) for n in names)):
+        if len({n[position] for n in names}) == len(names):
+            return "byte", position
+    return None
+
+
+def _variant_inline(plan: VariantPlan, addr: str, w: _Writer, indent: int) -> str:
+    """wasmtime names the case of a lifted variant with one of the type's own case names."""
+    how = _discriminator(plan.names)
+    if how is None or len(plan.names) > 8:
+        return f"{w.ref(plan)}.lift({addr})"
+    out, size, data, box = w.temp("t"), w.temp("s"), w.temp("d"), w.temp("b")
+    w.emit(indent, f"{size}, {data}, {box} = {w.ref(c.struct.Struct('<QQQ').unpack_from)}(M, {addr}+{OFF})")
+    kind, position = how
+    key = size if kind == "size" else f"M[{data}+{position}]"
+    for index, (name, case) in enumerate(zip(plan.names, plan.cases)):
+        value = len(name) if kind == "size" else name[position]
+        w.emit(indent, f"{'if' if index == 0 else 'elif'} {key} == {value}:")
+        payload = "None" if case is None else _lift_expr(case, box, w, indent + 1)
+        w.emit(indent + 1, f"{out} = ({index}, {payload})")
+    w.emit(indent, "else:")  # not a name of the type: never from wasmtime; the generic path says what it is
+    w.emit(indent + 1, f"{out} = {w.ref(VariantPlan.lift)}({w.ref(plan)}, {addr})")
+    return out
 
 
 def _record_expr(plan: RecordPlan, base_expr: str, w: _Writer, indent: int) -> str:
@@ -117,7 +164,7 @@ def _lift_expr(plan: Plan, addr: str, w: _Writer, indent: int) -> str:
         return _record_expr(plan, f"W(M, {addr}+{OFF + 8})[0] + {plan.value_at}", w, indent)
     read = _field_reads(plan)
     if read is None:
-        return f"{w.ref(plan)}.lift({addr})"
+        return _inline_expr(plan, addr, w, indent)
     offset, part = read
     names = [w.temp("r") for _ in part]
     w.emit(indent, f"{', '.join(names)}, = {w.ref(c.struct.Struct('<' + part).unpack_from)}(M, {addr}+{offset})")
@@ -133,6 +180,9 @@ def _record_lift(plan: RecordPlan) -> Any:
 
 def _variant_lift(plan: VariantPlan) -> Any:
     w = _Writer()
+    if _discriminator(plan.names) is not None and len(plan.names) <= 8:
+        w.emit(1, f"return {_variant_inline(plan, 'a', w, 1)}")
+        return w.function("lift", "a")
     w.emit(1, f"s, d, b = {w.ref(c.struct.Struct('<QQQ').unpack_from)}(M, a+{OFF})")
     w.emit(1, f"i = {w.ref(plan.index)}[M[d:d+s].tobytes()]")
     for index, case in enumerate(plan.cases):
@@ -193,7 +243,36 @@ def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: in
         # Equal values may still differ underneath (a handle to mint again, -0.0 vs 0.0):
         # skip only when this particular value holds neither.
         w.emit(indent, f"if not (({v} is {o} or {v} == {o}) and {_exact(plan, v, w)}):")
+    if isinstance(plan, VariantPlan) and any(case is not None and not case.static for case in plan.cases):
+        _variant_relower_stmts(plan, v, o, addr, w, indent + 1)
+    elif isinstance(plan, ResourcePlan):
+        _resource_relower_stmts(plan, v, addr, w, indent + 1)
+    else:
+        w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+
+
+def _variant_relower_stmts(plan: VariantPlan, v: str, o: str, addr: str, w: _Writer, indent: int) -> None:
+    """The same case as last time, holding a handle: rewrite the payload in place; else the generic path."""
+    case = w.temp("i")
+    w.emit(indent, f"{case} = {v}[0]")
+    first = True
+    for index, payload in enumerate(plan.cases):
+        if payload is None or payload.static:
+            continue
+        w.emit(indent, f"{'if' if first else 'elif'} {case} == {index} and type({case}) is int and {o}[0] == {index}:")
+        box, pv, po = w.temp("b"), w.temp("v"), w.temp("o")
+        w.emit(indent + 1, f"{box} = W(M, {addr}+{OFF + 16})[0]; {pv} = {v}[1]; {po} = {o}[1]")
+        _relower_stmts(payload, pv, po, box, w, indent + 1)
+        first = False
+    w.emit(indent, "else:")
     w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
+
+
+def _resource_relower_stmts(plan: ResourcePlan, v: str, addr: str, w: _Writer, indent: int) -> None:
+    """An owned handle moves into the guest on every call: free the old one, mint a new one."""
+    zeros, kind = w.ref(bytes(VAL)), w.ref(c.struct.Struct(f"<B{OFF - 1}xQ").pack_into)
+    w.emit(indent, f"{w.ref(c.val_delete)}({addr}); M[{addr}:{addr}+{VAL}] = {zeros}")
+    w.emit(indent, f"{kind}(M, {addr}, {c.RESOURCE}, {w.ref(plan.codec)}.lower_own({v}))")
 
 
 def _exact(plan: Plan, v: str, w: _Writer) -> str:

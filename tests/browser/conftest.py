@@ -12,6 +12,7 @@ Screenshots go to ``test-output/browser/<test name>/`` (git-ignored).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -102,19 +103,28 @@ def _wait_until_up(lab: JupyterLab) -> None:
     raise RuntimeError(f"JupyterLab did not answer within {START_TIMEOUT:.0f} s:\n{lab.log_text()[-3000:]}")
 
 
-def start_lab(home: Path, notebooks: list[Path]) -> JupyterLab:
-    """Start JupyterLab serving a temporary folder holding copies of ``notebooks``."""
+def start_lab(home: Path, notebooks: list[Path], disabled_extensions: tuple[str, ...] = ()) -> JupyterLab:
+    """Start JupyterLab serving a temporary folder holding copies of ``notebooks``.
+
+    ``disabled_extensions`` are switched off as ``jupyter labextension disable`` would (the
+    throwaway config folder's ``labconfig/page_config.json``).
+    """
     root = home / "root"
     root.mkdir(parents=True)
     for notebook in notebooks:
         shutil.copy(notebook, root / notebook.name)
     port, token = _free_port(), os.urandom(16).hex()
     log = home / "jupyterlab.log"
+    env = _environment(home)
+    if disabled_extensions:
+        page_config = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig" / "page_config.json"
+        page_config.parent.mkdir(parents=True, exist_ok=True)
+        page_config.write_text(json.dumps({"disabledExtensions": {name: True for name in disabled_extensions}}))
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--ServerApp.allow_root=True"]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=root, env=_environment(home), stdout=out, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     lab = JupyterLab(f"http://127.0.0.1:{port}", token, root, log, process)
     try:

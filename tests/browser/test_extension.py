@@ -51,6 +51,19 @@ def test_operator_cells_are_python_with_a_kind_badge(tour: NotebookPage) -> None
     assert shown_text(badge).split() == ["map", "filter"]
 
 
+def test_the_magic_line_is_styled_as_a_magic_with_options(tour: NotebookPage) -> None:
+    cell = tour.code_cell("%%operator")
+    line = cell.locator(".cm-line").first
+    assert "jp-workbench-magicLine" in (line.get_attribute("class") or "")
+    name = line.locator(".jp-workbench-magicName")
+    assert name.text_content() == "%%operator"
+    assert line.locator(".jp-workbench-magicOption").all_text_contents() == ["--name"]
+    colours = token_colours(cell)
+    assert name.evaluate("element => getComputedStyle(element).color") == colours["keyword"]
+    # Lines after the first are the operator's Python, untouched.
+    assert "jp-workbench-magicLine" not in (cell.locator(".cm-line").nth(1).get_attribute("class") or "")
+
+
 def test_graph_cells_are_yaml(tour: NotebookPage) -> None:
     cell = tour.code_cell("%%graph")
     assert shown_text(cell.locator(".jp-workbench-CellKind")) == "graph"

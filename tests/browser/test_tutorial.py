@@ -30,6 +30,8 @@ def test_first_tutorial_in_jupyterlab(page: Any, lab: Any, shots: Path) -> None:
     operator = notebook.code_cell("%%operator --name to-celsius")
     assert {"class", "def", "import", "return"} <= set(keywords_highlighted(operator))
     assert shown_text(operator.locator(".jp-workbench-CellKind")) == "map"
+    magic = operator.locator(".cm-line.jp-workbench-magicLine")
+    assert magic.locator(".jp-workbench-magicOption").all_text_contents() == ["--name", "--config"]
     card = shown_text(notebook.outputs(operator).first)
     assert "to-celsius:1.0.0" in card and "map" in card and "all provided by AIO" in card
     notebook.screenshot("build-card", operator)

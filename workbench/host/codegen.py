@@ -4,8 +4,8 @@ A plan tree walked node by node costs a Python call per node. For the message ty
 is ~60 calls per direction. ``specialise`` generates, once per plan, functions in which
 records, tuples, scalars, strings, byte lists, variants (their case told by one byte of its
 name, or its length) and options are inlined; only results, lists (whose length depends on
-the value) and resources remain calls. Re-lowering rewrites in place only what changed, and
-mints a fresh handle for each owned resource. The generated functions replace the plan's
+the value) and resources remain calls. Re-lowering rewrites in place only what changed (and
+always the owned handles, which move into the guest on every call). The generated functions replace the plan's
 generic ``lift``/``relower``; their source is kept as ``function.source``.
 """
 
@@ -24,7 +24,6 @@ from .values import (
     OptionPlan,
     Plan,
     RecordPlan,
-    ResourcePlan,
     ResultPlan,
     ScalarPlan,
     StringPlan,
@@ -92,8 +91,8 @@ def _leaf_expr(plan: Plan, values: list[str], addr: str, w: _Writer, indent: int
 
 
 def _inline_expr(plan: Plan, addr: str, w: _Writer, indent: int) -> str:
-    """Variants, options and results lifted in place (an if-chain into a temporary); the rest by a call."""
-    if isinstance(plan, VariantPlan):
+    """Variants and options lifted in place (an if-chain into a temporary); the rest by a call."""
+    if isinstance(plan, VariantPlan) and _told_apart(plan) is not None:
         return _variant_inline(plan, addr, w, indent)
     if isinstance(plan, OptionPlan):
         out, box = w.temp("t"), w.temp("b")
@@ -106,8 +105,11 @@ def _inline_expr(plan: Plan, addr: str, w: _Writer, indent: int) -> str:
     return f"{w.ref(plan)}.lift({addr})"
 
 
-def _discriminator(names: tuple[bytes, ...]) -> tuple[str, int] | None:
+def _told_apart(plan: VariantPlan) -> tuple[str, int] | None:
     """How to tell a variant's case from its name cheaply: by length, or by the byte at one position."""
+    names = plan.names
+    if len(names) > 8:
+        return None  # a long if-chain is no faster than the dictionary lookup
     if len({len(n) for n in names}) == len(names):
         return "size", 0
     for position in range(min(len(n) for n in names)):
@@ -118,9 +120,8 @@ def _discriminator(names: tuple[bytes, ...]) -> tuple[str, int] | None:
 
 def _variant_inline(plan: VariantPlan, addr: str, w: _Writer, indent: int) -> str:
     """wasmtime names the case of a lifted variant with one of the type's own case names."""
-    how = _discriminator(plan.names)
-    if how is None or len(plan.names) > 8:
-        return f"{w.ref(plan)}.lift({addr})"
+    how = _told_apart(plan)
+    assert how is not None
     out, size, data, box = w.temp("t"), w.temp("s"), w.temp("d"), w.temp("b")
     w.emit(indent, f"{size}, {data}, {box} = {w.ref(c.struct.Struct('<QQQ').unpack_from)}(M, {addr}+{OFF})")
     kind, position = how
@@ -180,7 +181,7 @@ def _record_lift(plan: RecordPlan) -> Any:
 
 def _variant_lift(plan: VariantPlan) -> Any:
     w = _Writer()
-    if _discriminator(plan.names) is not None and len(plan.names) <= 8:
+    if _told_apart(plan) is not None:
         w.emit(1, f"return {_variant_inline(plan, 'a', w, 1)}")
         return w.function("lift", "a")
     w.emit(1, f"s, d, b = {w.ref(c.struct.Struct('<QQQ').unpack_from)}(M, a+{OFF})")
@@ -245,8 +246,6 @@ def _relower_stmts(plan: Plan, v: str, o: str, addr: str, w: _Writer, indent: in
         w.emit(indent, f"if not (({v} is {o} or {v} == {o}) and {_exact(plan, v, w)}):")
     if isinstance(plan, VariantPlan) and any(case is not None and not case.static for case in plan.cases):
         _variant_relower_stmts(plan, v, o, addr, w, indent + 1)
-    elif isinstance(plan, ResourcePlan):
-        _resource_relower_stmts(plan, v, addr, w, indent + 1)
     else:
         w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
 
@@ -266,13 +265,6 @@ def _variant_relower_stmts(plan: VariantPlan, v: str, o: str, addr: str, w: _Wri
         first = False
     w.emit(indent, "else:")
     w.emit(indent + 1, f"{w.ref(plan)}.relower({v}, {o}, {addr})")
-
-
-def _resource_relower_stmts(plan: ResourcePlan, v: str, addr: str, w: _Writer, indent: int) -> None:
-    """An owned handle moves into the guest on every call: free the old one, mint a new one."""
-    zeros, kind = w.ref(bytes(VAL)), w.ref(c.struct.Struct(f"<B{OFF - 1}xQ").pack_into)
-    w.emit(indent, f"{w.ref(c.val_delete)}({addr}); M[{addr}:{addr}+{VAL}] = {zeros}")
-    w.emit(indent, f"{kind}(M, {addr}, {c.RESOURCE}, {w.ref(plan.codec)}.lower_own({v}))")
 
 
 def _exact(plan: Plan, v: str, w: _Writer) -> str:

@@ -83,8 +83,10 @@ class RssSamples:
         self.samples.append((snapshot.inputs, rss_mib()))
 
     def peak(self, start: float, end: float, total: int) -> float:
-        """The highest RSS sampled between ``start`` and ``end`` (fractions of ``total`` messages)."""
-        return max(rss for seen, rss in self.samples if start * total <= seen <= end * total)
+        """The highest RSS sampled between ``start`` and ``end`` (fractions of ``total`` messages);
+        NaN when no sample fell there (a run shorter than the sampling interval)."""
+        seen_there = [rss for seen, rss in self.samples if start * total <= seen <= end * total]
+        return max(seen_there) if seen_there else float("nan")
 
     def growth(self, total: int) -> float:
         """Peak RSS of the second half of the run minus that of the 10-50 % stretch.

@@ -7,9 +7,10 @@ Rows:
   (b) AIO-style temperature map through the workbench host
   (c) the same two components through wasmtime-py's generic ``Func.__call__`` path
   (d) the same operator classes in native mode (CPython, no wasm)
-  (e) a diagnostic: the no-op map after ~90 µs of computation in the guest. Its host-side
-      work is (a)'s; its "convert" figure shows how much a long guest call adds to that
-      work by evicting the host's code and data from the CPU caches.
+  (e) a diagnostic: the no-op map after the temperature map's JSON work in the guest (no
+      callbacks, input returned unchanged). Its host-side work is (a)'s; the difference in
+      "convert" is what the guest's own work costs the host afterwards, by evicting the
+      host's code and data from the CPU caches.
 
 Each wasm row is split into time inside the guest call (the FFI call into the
 component, excluding host callbacks), time in host callbacks (logger, buffer.read, …),
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     noop = compile_operator(HERE / "operators" / "noop.py", name="noop")
     temperature = compile_operator(HERE / "operators" / "temperature.py", name="temperature")
-    busy = compile_operator(HERE / "operators" / "busy_noop.py", name="busy-noop")
+    json_noop = compile_operator(HERE / "operators" / "json_noop.py", name="json-noop")
     rows = [
         Row("(a) no-op map, workbench host", workbench_runner(noop)),
         Row("(b) temperature map, workbench host", workbench_runner(temperature)),
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         Row("(c) temperature map, wasmtime-py generic path", generic_runner(temperature)),
         Row("(d) no-op map, native", native_runner(noop)),
         Row("(d) temperature map, native", native_runner(temperature)),
-        Row("(e) no-op map after ~90 µs in the guest", workbench_runner(busy)),
+        Row("(e) no-op map after JSON work in the guest", workbench_runner(json_noop)),
     ]
     per_round = max(1, args.messages // args.rounds)
     for row in rows:
@@ -284,8 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"host callbacks: {best.callback_calls:.1f} per message, {best.callbacks / best.callback_calls * 1e6:.1f}"
               f" µs each (target ≤ 10 µs; generic path {generic.callbacks / generic.callback_calls * 1e6:.1f} µs)")
     print(f"(b)/(d) wasm over native: no-op {speed(a, d_noop):.0f}x, temperature {speed(b, d_temp):.0f}x slower")
-    print(f"cache effect: the no-op map's host-side work costs {a.conversion * 1e6:.1f} µs after a short guest call "
-          f"and {e.conversion * 1e6:.1f} µs after {e.best.guest * 1e6:.0f} µs in the guest")
+    print(f"cache effect: the no-op map's host-side work measures {a.conversion * 1e6:.1f} µs after a trivial guest "
+          f"call and {e.conversion * 1e6:.1f} µs after the guest's JSON work ({e.best.guest * 1e6:.0f} µs in the guest)")
     return 0
 
 

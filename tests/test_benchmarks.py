@@ -23,7 +23,7 @@ def run_benchmark(name: str, *args: str) -> str:
 def test_host_overhead_prints_every_row_and_the_targets() -> None:
     out = run_benchmark("host_overhead.py", "--messages", "20", "--rounds", "2", "--warmup", "2")
     for row in ("(a) no-op map", "(b) temperature map", "(c) no-op map", "(c) temperature map", "(d) no-op map",
-                "(d) temperature map", "(e) no-op map after"):
+                "(d) temperature map", "(e) no-op map after JSON work"):
         assert row in out, out
     for line in ("workbench host vs generic path:", "host-side conversion per call:", "host callbacks:",
                  "(b)/(d) wasm over native:", "cache effect:"):

@@ -179,6 +179,34 @@ class MqttClient:
         self.acks.acknowledged(str(reason) if reason.is_failure else None)
 
 
+class LinkStatus:
+    """What a source or publisher reports of its broker link: its ``MqttClient``'s state and events."""
+
+    _client: MqttClient
+
+    @property
+    def connected(self) -> bool:
+        return self._client.connected
+
+    @property
+    def client_id(self) -> str:
+        return self._client.client_id
+
+    @property
+    def events(self) -> Any:
+        """Connection events as a DataFrame: ``event``, ``wall_time``, ``broker``, ``reason`` (see ``live.events``)."""
+        return self._client.events.frame()
+
+    @property
+    def outages(self) -> Any:
+        """Losses of the link as a DataFrame: ``disconnected``, ``reconnected``, ``seconds``, ``reason``."""
+        return self._client.events.outages()
+
+    def event_count(self, event: str) -> int:
+        """How many events of a kind (``"disconnected"``, ``"reconnected"``, ``"subscribed"``, …) happened so far."""
+        return self._client.events.count(event)
+
+
 class Acknowledgements:
     """Counts of published messages, shared by the caller's thread and the network thread."""
 

@@ -16,13 +16,13 @@ from typing import Any
 from ..datasets.timestamps import stamp
 from ..messages import Message, Timestamp
 from .address import Broker, check_topic
-from .client import DEFAULT_RECONNECT_DELAY, MqttClient, check_qos
+from .client import DEFAULT_RECONNECT_DELAY, LinkStatus, MqttClient, check_qos
 from .errors import LiveError
 
 FIELDS = ("sink", "topic")
 
 
-class MqttPublisher:
+class MqttPublisher(LinkStatus):
     """Publishes messages to one broker; call it as ``on_output(sink, message, timestamp)``."""
 
     def __init__(self, broker: str | Broker = "127.0.0.1:1883", topic: str | None = None, *, qos: int = 1,
@@ -102,18 +102,6 @@ class MqttPublisher:
     @property
     def pending(self) -> int:
         return self._client.acks.pending
-
-    @property
-    def connected(self) -> bool:
-        return self._client.connected
-
-    @property
-    def events(self) -> Any:
-        return self._client.events.frame()
-
-    @property
-    def outages(self) -> Any:
-        return self._client.events.outages()
 
     def __repr__(self) -> str:
         return (f"<MqttPublisher {self.broker} topic={self.topic!r} qos={self.qos}: {self.published} published, "

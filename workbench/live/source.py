@@ -25,12 +25,11 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 
 from ..datasets.timestamps import TS_PROPERTY, parse_timestamp, property_timestamp, stamp
 from ..messages import Message, Timestamp
 from .address import Broker, check_filters
-from .client import DEFAULT_RECONNECT_DELAY, MqttClient
+from .client import DEFAULT_RECONNECT_DELAY, LinkStatus, MqttClient
 from .errors import LiveError
 
 _POLL = 0.25  # seconds between checks of deadlines (and a chance for Ctrl-C) while waiting
@@ -75,7 +74,7 @@ class _Deadlines:
         return None if not limits else min(limits) - time.monotonic()
 
 
-class MqttSource:
+class MqttSource(LinkStatus):
     """A live MQTT subscription as an iterable of messages (see the module's doc and ``mqtt_messages``)."""
 
     def __init__(self, broker: str | Broker = "127.0.0.1:1883", topics: str | Iterable[str] = ("sensors/#",), *,
@@ -173,29 +172,6 @@ class MqttSource:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    # -- what happened -----------------------------------------------------------------
-    @property
-    def connected(self) -> bool:
-        return self._client.connected
-
-    @property
-    def client_id(self) -> str:
-        return self._client.client_id
-
-    @property
-    def events(self) -> Any:
-        """Connection events as a DataFrame: ``event``, ``wall_time``, ``broker``, ``reason`` (see ``live.events``)."""
-        return self._client.events.frame()
-
-    @property
-    def outages(self) -> Any:
-        """Losses of the link as a DataFrame: ``disconnected``, ``reconnected``, ``seconds``, ``reason``."""
-        return self._client.events.outages()
-
-    def event_count(self, event: str) -> int:
-        """How many events of a kind (``"disconnected"``, ``"reconnected"``, ``"subscribed"``, …) happened so far."""
-        return self._client.events.count(event)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "connected" if self.connected else "reconnecting"

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from workbench.processes import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -57,19 +58,7 @@ class JupyterLab:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # the server shuts its kernels down on SIGTERM
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        stop_process(self.process, timeout=30)  # the server shuts its kernels down on SIGTERM
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -113,7 +102,7 @@ def start_lab(home: Path, notebooks: list[Path], disabled_extensions: tuple[str,
     root.mkdir(parents=True)
     for notebook in notebooks:
         shutil.copy(notebook, root / notebook.name)
-    port, token = _free_port(), os.urandom(16).hex()
+    port, token = free_port(), os.urandom(16).hex()
     log = home / "jupyterlab.log"
     env = _environment(home)
     if disabled_extensions:

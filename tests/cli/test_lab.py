@@ -20,7 +20,7 @@ import pytest
 
 from tests.cli._cli import ROOT, call
 from workbench.cli.lab import command, tutorials_folder
-from workbench.deploy.local_registry import free_port
+from workbench.processes import free_port
 
 
 def test_the_tutorials_are_the_default_folder() -> None:

@@ -18,10 +18,11 @@ import workbench
 from tests.deploy._token_proxy import token_proxy
 from tests.deploy.conftest import PASSWORD, SCALE_GRAPH, SCALE_MODULE, USER
 from workbench.deploy import ExportBundle, RegistryResult, export, pull, push, tags
-from workbench.deploy.local_registry import LocalRegistry, free_port
+from workbench.deploy.local_registry import LocalRegistry
 from workbench.deploy.media_types import GRAPH_CONFIG, GRAPH_LAYER, MODULE_CONFIG, MODULE_LAYER
 from workbench.errors import DeployError
 from workbench.messages import Message, Timestamp
+from workbench.processes import free_port
 
 pytestmark = pytest.mark.slow
 FACTOR = {"scale/map.factor": "3"}

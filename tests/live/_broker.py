@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.processes import free_port, stop_process
+
 CANDIDATES = ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
 START_TIMEOUT = 10.0
 
@@ -27,12 +29,6 @@ def mosquitto_binary() -> str:
         pytest.fail("the live tests need the Mosquitto MQTT broker: apt-get install mosquitto "
                     "(binder/apt.txt lists it; bash binder/setup.sh installs it)", pytrace=False)
     return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def accepts(port: int) -> bool:
@@ -96,14 +92,7 @@ class Mosquitto:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process, timeout=5)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

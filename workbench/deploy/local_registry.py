@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +30,7 @@ from typing import Any
 import yaml
 
 from ..errors import DeployError
+from ..processes import free_port, stop_process
 
 BINARY = "docker-registry"
 INSTALL = "apt-get install -y docker-registry apache2-utils"
@@ -79,13 +79,7 @@ class LocalRegistry:
         """End the registry process (and remove its temporary storage, if it made one)."""
         process, self.process = self.process, None
         atexit.unregister(self.stop)
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_process(process)
         if self._own_folder and self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -149,13 +143,6 @@ class LocalRegistry:
             return exc.code == 401  # up, and asking for credentials
         except OSError:
             return False
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def find_binary(name: str = BINARY) -> str:

@@ -7,6 +7,7 @@
  * The positions come from the kernel (workbench.dataflow.drawing.layout), so this picture
  * matches the inline SVG other frontends show.
  */
+import { html } from './dom';
 import { highlightPython } from './highlight';
 import { IGraphData, IGraphNode, IOperator, IStepStats } from './protocol';
 
@@ -20,21 +21,6 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Attribute
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attributes)) {
     element.setAttribute(name, String(value));
-  }
-  return element;
-}
-
-function html<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== undefined) {
-    element.textContent = text;
   }
   return element;
 }

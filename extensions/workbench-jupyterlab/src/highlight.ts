@@ -4,17 +4,12 @@
  * only. (Outputs have no access to the editor's language support, and this is read-only text.)
  */
 
+import { html } from './dom';
+
 const KEYWORDS = new Set(('and as assert async await break class continue def del elif else except finally for from ' +
   'global if import in is lambda nonlocal not or pass raise return try while with yield None True False').split(' '));
 
 const TOKEN = /(#[^\n]*)|("""[\s\S]*?"""|'''[\s\S]*?'''|[rbfu]*"(?:\\.|[^"\\\n])*"|[rbfu]*'(?:\\.|[^'\\\n])*')|(\b\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_]\w*)/g;
-
-function span(className: string, text: string): HTMLSpanElement {
-  const element = document.createElement('span');
-  element.className = className;
-  element.textContent = text;
-  return element;
-}
 
 /** `source` as text nodes and spans (classes jp-workbench-py-keyword, -string, -comment, -number, -def). */
 export function highlightPython(source: string): Node[] {
@@ -28,15 +23,15 @@ export function highlightPython(source: string): Node[] {
     }
     const [text, comment, string, number, word] = match;
     if (comment) {
-      nodes.push(span('jp-workbench-py-comment', text));
+      nodes.push(html('span', 'jp-workbench-py-comment', text));
     } else if (string) {
-      nodes.push(span('jp-workbench-py-string', text));
+      nodes.push(html('span', 'jp-workbench-py-string', text));
     } else if (number) {
-      nodes.push(span('jp-workbench-py-number', text));
+      nodes.push(html('span', 'jp-workbench-py-number', text));
     } else if (word && KEYWORDS.has(word)) {
-      nodes.push(span('jp-workbench-py-keyword', text));
+      nodes.push(html('span', 'jp-workbench-py-keyword', text));
     } else if (word && (previousWord === 'def' || previousWord === 'class')) {
-      nodes.push(span('jp-workbench-py-def', text));
+      nodes.push(html('span', 'jp-workbench-py-def', text));
     } else {
       nodes.push(document.createTextNode(text));
     }

@@ -10,6 +10,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { ChannelState, KernelChannel } from './channel';
+import { html } from './dom';
 import { GraphView } from './graphview';
 import { KIND_COLOURS } from './magics';
 import { IGraphData, IListing, IOperator, IRunEntry, KernelMessage } from './protocol';
@@ -27,25 +28,14 @@ const STATE_TEXT: { [state in ChannelState]: string } = {
   connected: 'connected'
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== undefined) {
-    element.textContent = text;
-  }
-  return element;
-}
-
 export class WorkbenchPanel extends Widget {
   private channel: KernelChannel | null = null;
   private listing: IListing = { operators: [], graphs: [], runs: [] };
   private shownGraph: string | null = null;
   private graphView: GraphView | null = null;
-  private readonly status = el('div', 'jp-workbench-Panel-status');
-  private readonly lists = el('div', 'jp-workbench-Panel-lists');
-  private readonly graphArea = el('div', 'jp-workbench-Panel-graph');
+  private readonly status = html('div', 'jp-workbench-Panel-status');
+  private readonly lists = html('div', 'jp-workbench-Panel-lists');
+  private readonly graphArea = html('div', 'jp-workbench-Panel-graph');
 
   constructor() {
     super();
@@ -53,11 +43,11 @@ export class WorkbenchPanel extends Widget {
     this.addClass('jp-workbench-Panel');
     this.title.icon = workbenchIcon;
     this.title.caption = 'Workbench: operators, graphs and runs of this notebook';
-    const header = el('div', 'jp-workbench-Panel-header');
-    const refresh = el('button', 'jp-workbench-Panel-refresh', '⟳');
+    const header = html('div', 'jp-workbench-Panel-header');
+    const refresh = html('button', 'jp-workbench-Panel-refresh', '⟳');
     refresh.title = 'Refresh';
     refresh.addEventListener('click', () => this.refresh());
-    header.append(el('span', 'jp-workbench-Panel-title', 'Workbench'), refresh);
+    header.append(html('span', 'jp-workbench-Panel-title', 'Workbench'), refresh);
     this.node.append(header, this.status, this.lists, this.graphArea);
     this.render();
   }
@@ -101,7 +91,7 @@ export class WorkbenchPanel extends Widget {
     } else if (message.event === 'graph') {
       this.showGraph(message.data);
     } else if (message.event === 'error') {
-      this.graphArea.replaceChildren(el('div', 'jp-workbench-Panel-error', message.message));
+      this.graphArea.replaceChildren(html('div', 'jp-workbench-Panel-error', message.message));
     }
   }
 
@@ -136,22 +126,22 @@ export class WorkbenchPanel extends Widget {
   }
 
   private section(title: string, items: HTMLElement[], empty: string): HTMLElement {
-    const section = el('div', 'jp-workbench-Panel-section');
+    const section = html('div', 'jp-workbench-Panel-section');
     section.dataset.section = title.toLowerCase();
-    section.append(el('div', 'jp-workbench-Panel-sectionTitle', `${title} (${items.length})`));
-    const list = el('ul', 'jp-workbench-Panel-list');
+    section.append(html('div', 'jp-workbench-Panel-sectionTitle', `${title} (${items.length})`));
+    const list = html('ul', 'jp-workbench-Panel-list');
     list.append(...items);
-    section.append(items.length ? list : el('div', 'jp-workbench-Panel-empty', empty));
+    section.append(items.length ? list : html('div', 'jp-workbench-Panel-empty', empty));
     return section;
   }
 
   private operatorItem(operator: IOperator): HTMLElement {
-    const item = el('li', 'jp-workbench-Panel-item jp-workbench-Panel-operator');
+    const item = html('li', 'jp-workbench-Panel-item jp-workbench-Panel-operator');
     item.dataset.name = operator.reference;
-    const line = el('div', 'jp-workbench-Panel-itemTitle');
-    line.append(el('span', 'jp-workbench-Panel-name', operator.reference));
+    const line = html('div', 'jp-workbench-Panel-itemTitle');
+    line.append(html('span', 'jp-workbench-Panel-name', operator.reference));
     for (const kind of operator.kinds) {
-      const badge = el('span', 'jp-workbench-Kind', kind);
+      const badge = html('span', 'jp-workbench-Kind', kind);
       badge.style.backgroundColor = KIND_COLOURS[kind] ?? KIND_COLOURS.operator;
       line.append(badge);
     }
@@ -172,28 +162,28 @@ export class WorkbenchPanel extends Widget {
     if (config.length) {
       facts.push(config.join(', '));
     }
-    item.append(line, el('div', 'jp-workbench-Panel-facts', facts.join(' · ')));
+    item.append(line, html('div', 'jp-workbench-Panel-facts', facts.join(' · ')));
     return item;
   }
 
   private graphItem(name: string, facts: string): HTMLElement {
-    const item = el('li', 'jp-workbench-Panel-item jp-workbench-Panel-graphItem');
+    const item = html('li', 'jp-workbench-Panel-item jp-workbench-Panel-graphItem');
     item.dataset.name = name;
     item.title = 'Draw this graph below';
     item.classList.toggle('jp-mod-selected', name === this.shownGraph);
-    item.append(el('div', 'jp-workbench-Panel-name', name), el('div', 'jp-workbench-Panel-facts', facts));
+    item.append(html('div', 'jp-workbench-Panel-name', name), html('div', 'jp-workbench-Panel-facts', facts));
     item.addEventListener('click', () => this.requestGraph(name));
     return item;
   }
 
   private runItem(run: IRunEntry): HTMLElement {
-    const item = el('li', 'jp-workbench-Panel-item jp-workbench-Panel-run');
+    const item = html('li', 'jp-workbench-Panel-item jp-workbench-Panel-run');
     item.dataset.name = run.graph;
     const state = run.finished ? '' : ' (running)';
     const failed = run.failed ? ` · ${run.failed} failed` : '';
     item.append(
-      el('div', 'jp-workbench-Panel-name', `#${run.index + 1} ${run.graph}${state}`),
-      el('div', 'jp-workbench-Panel-facts',
+      html('div', 'jp-workbench-Panel-name', `#${run.index + 1} ${run.graph}${state}`),
+      html('div', 'jp-workbench-Panel-facts',
         `${run.inputs} inputs → ${run.outputs} outputs${failed} · ${run.late} late · ${run.seconds.toFixed(3)} s`)
     );
     item.addEventListener('click', () => this.requestGraph(run.graph));

@@ -128,13 +128,10 @@ class Session:
             seed: int = 0, mode: str | None = None, config: Mapping[str, Any] | Iterable[str] | None = None,
             **options: Any) -> Any:
         """Run a graph over ``inputs`` (or ``n`` messages of a built-in ``dataset``); keeps the ``Run``."""
-        from .dataflow.graph import Graph
         from .dataflow.run import parse_overrides, run
         from .datasets import load_dataset
 
-        graph = self.graph(graph)
-        graph = graph if isinstance(graph, Graph) else Graph.load(graph)
-        modules = self.modules_for(graph)
+        graph, modules = self._graph_and_modules(graph)
         if inputs is None:
             inputs = load_dataset(dataset or "temperature", n=n, seed=seed)
         mode = mode or ("native" if any(getattr(m, "native_only", False) for m in modules.values()) else "wasm")
@@ -152,15 +149,20 @@ class Session:
         defaults, beneath the graph's own values and ``config``: the exported graph then runs on
         AIO as it runs here.
         """
-        from .dataflow.graph import Graph
         from .dataflow.run import parse_overrides
         from .deploy import export
 
-        graph = self.graph(graph)
-        graph = graph if isinstance(graph, Graph) else Graph.load(graph)
-        modules = self.modules_for(graph)
+        graph, modules = self._graph_and_modules(graph)
         return export(graph, modules, out_dir, config=self._defaults_for(graph, modules, parse_overrides(config)),
                       **options)
+
+    def _graph_and_modules(self, graph: Any) -> tuple[Any, dict[str, Any]]:
+        """The ``Graph`` a name, file, YAML text or ``Graph`` stands for, and the modules it uses."""
+        from .dataflow.graph import Graph
+
+        found = self.graph(graph)
+        found = found if isinstance(found, Graph) else Graph.load(found)
+        return found, self.modules_for(found)
 
     def _defaults_for(self, graph: Any, modules: Mapping[str, Any],
                       overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

@@ -26,6 +26,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..dataflow.faults import POLICIES
 from ..dataflow.graph import Graph
 from ..dataflow.record import Run
 from ..errors import GraphError
@@ -40,7 +41,8 @@ SPEEDS = (("as fast as possible", 0.0), ("event time ×1", 1.0), ("event time ×
           ("event time ×100", 100.0), ("event time ×1000", 1000.0))
 DATASET, FRAME = "dataset", "data frame"
 PREVIEW_COLUMNS = ["sink", "timestamp", "topic", "text"]
-ERROR_POLICIES = (("stop the run", "stop"), ("skip the message", "skip"), ("dead-letter it", "dead-letter"))
+POLICY_LABELS = {"stop": "stop the run", "skip": "skip the message", "dead-letter": "dead-letter it"}
+ERROR_POLICIES = tuple((POLICY_LABELS[policy], policy) for policy in POLICIES)
 
 
 class RunPanel(widgets.VBox):
@@ -62,9 +64,8 @@ class RunPanel(widgets.VBox):
         self._graphs: dict[str, Graph] = {}
         self._extra: dict[str, Graph] = {}
         self._make_controls(n if n is not None else (len(data) if data is not None else 200))
-        policies = [value for _, value in ERROR_POLICIES]
-        if errors not in policies:
-            raise ValueError(f"errors={errors!r} is not one of {', '.join(policies)}")
+        if errors not in POLICIES:
+            raise ValueError(f"errors={errors!r} is not one of {', '.join(POLICIES)}")
         self.errors.value = errors
         super().__init__(self._layout())
         self._refresh_graphs(graph)  # a bad ``graph`` argument raises here, like any bad argument
